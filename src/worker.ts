@@ -1,0 +1,63 @@
+/**
+ * The worker: graphile-worker with the hub's task list and a crontab built from
+ * validated configuration. Cron times are UTC (graphile-worker evaluates them so).
+ */
+import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphile-worker";
+import pg from "pg";
+import type { Config } from "./config.ts";
+import type { Logger } from "./log.ts";
+import initPending from "../tasks/init_pending.ts";
+
+export const taskList: TaskList = {
+  init_pending: initPending,
+};
+
+/** One line per periodic task; explicit ids so renaming a task never double-schedules. */
+export function crontab(config: Config): string {
+  return [
+    `${config.CRON_INIT_PENDING} init_pending ?id=init_pending&max=1 ${JSON.stringify({ max_rows: config.INIT_PENDING_MAX_ROWS })}`,
+  ].join("\n");
+}
+
+/** graphile-worker's own messages, as JSON lines through the hub's logger. */
+function workerLogger(log: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const line = { component: "graphile-worker", job_id: scope.jobId, task: scope.taskIdentifier, ...meta };
+    if (level === "error") log.error(line, message);
+    else if (level === "warning") log.warn(line, message);
+    else if (level === "info") log.debug(line, message);
+    else log.trace(line, message);
+  });
+}
+
+export interface Worker {
+  runner: Runner;
+  /** Stops taking jobs, waits for running ones, releases the pool. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(url: string, config: Config, log: Logger): Promise<Worker> {
+  // Our own pool, so shutdown order is ours and a server going away is logged, not thrown.
+  const pgPool = new pg.Pool({ connectionString: url, max: config.WORKER_CONCURRENCY + 2 });
+  const lost = (err: Error): void => {
+    log.warn({ component: "graphile-worker", err: err.message }, "worker connection lost");
+  };
+  pgPool.on("error", lost);
+  pgPool.on("connect", (client) => client.on("error", lost));
+  const runner = await run({
+    pgPool,
+    concurrency: config.WORKER_CONCURRENCY,
+    pollInterval: config.WORKER_POLL_INTERVAL_MS,
+    noHandleSignals: true,
+    taskList,
+    crontab: crontab(config),
+    logger: workerLogger(log),
+  });
+  return {
+    runner,
+    stop: async () => {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
+}

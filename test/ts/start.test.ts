@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+import { freshDatabase, type TestDatabase } from "./helpers.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+describe("configuration", () => {
+  it("applies defaults", () => {
+    const c = loadConfig({});
+    expect(c.WORKER_CONCURRENCY).toBe(2);
+    expect(c.CRON_INIT_PENDING).toBe("*/5 * * * *");
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+  it("refuses a bad DATABASE_URL and a bad number, naming both", () => {
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x", WORKER_CONCURRENCY: "zero" })).toThrow(
+      /DATABASE_URL.*WORKER_CONCURRENCY|WORKER_CONCURRENCY.*DATABASE_URL/,
+    );
+  });
+});
+
+describe("npm start", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it("migrates, logs ready, and stops cleanly on SIGTERM leaving no job locked", async () => {
+    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/start.ts"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await expect
+      .poll(() => out.includes('"event":"ready"'), { timeout: 45_000, interval: 100 })
+      .toBe(true);
+    const ready = JSON.parse(out.split("\n").find((l) => l.includes('"event":"ready"')) ?? "{}") as { embedded?: boolean };
+    expect(ready.embedded).toBe(false);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(out).toContain('"event":"stopped"');
+    const locked = await db.sql`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`;
+    expect(locked[0]?.n).toBe(0);
+    const cron = await db.sql`select identifier from graphile_worker._private_known_crontabs order by 1`;
+    expect(cron.map((r) => r.identifier)).toContain("init_pending");
+  });
+});
