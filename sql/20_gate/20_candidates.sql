@@ -1,0 +1,207 @@
+--------------------------------------------------------------------------------
+-- The golden rule, set-based: one row per outreach record with its blocking
+-- reasons. `language sql` and stable with no SET clause, so PostgreSQL inlines it:
+-- a filter on outreach_id (v_candidates where outreach_id = ...) reaches the
+-- indexes of every table it reads.
+--------------------------------------------------------------------------------
+
+-- The views depend on the function's row type; drop them first when it changes.
+drop view if exists outreach.v_gate_funnel;
+drop view if exists outreach.v_ready;
+drop view if exists outreach.v_candidates;
+
+create or replace function outreach.blocking_reason_codes()
+returns text[]
+language sql
+immutable
+parallel safe
+as $$
+  select array['no_company_target', 'missing_domain', 'missing_email_pattern', 'bit_below_threshold',
+               'no_anchor_slot', 'no_contact_email', 'cooling_off', 'already_in_outreach',
+               'target_paused', 'target_opted_out', 'target_exhausted', 'no_matching_campaign',
+               'handed_off']
+$$;
+comment on function outreach.blocking_reason_codes() is
+  'Every blocking reason code candidates() can report, in the order it reports them.';
+
+create or replace function outreach.cooling_off_interval()
+returns interval
+language sql
+stable
+as $$
+  -- Exact elapsed time: '30 days' becomes 720 hours, so adding it never depends
+  -- on the session TimeZone or a DST change.
+  select make_interval(secs => extract(epoch from s.cooling_off)) from outreach.settings s
+$$;
+comment on function outreach.cooling_off_interval() is
+  'The cooling-off setting as exact elapsed time (days and months turned into seconds), independent of TimeZone and DST.';
+
+create or replace function outreach.candidates(as_of timestamptz default now())
+returns table (
+  outreach_id          uuid,
+  sovereign_company_id uuid,
+  target_id            uuid,
+  domain               text,
+  email_pattern        text,
+  bit_score            numeric,
+  score_tier           text,
+  primary_person_id    uuid,
+  primary_slot         text,
+  primary_email        text,
+  last_contacted_at    timestamptz,
+  cooling_off_until    timestamptz,
+  campaign_id          uuid,
+  sequence_id          uuid,
+  eligible             boolean,
+  blocking_reasons     text[]
+)
+language sql
+stable
+as $$
+  with settings as materialized (
+    select s.bit_threshold, outreach.cooling_off_interval() as cooling_off,
+           (candidates.as_of at time zone 'UTC')::date as utc_day
+      from outreach.settings s
+  ),
+  -- Campaigns that can take an enrolment at as_of, with their first step.
+  open_campaigns as materialized (
+    select c.campaign_id, f.sequence_id, coalesce(c.target_bit_score_min, 0) as min_score,
+           (select array_agg(lower(btrim(i))) from unnest(c.target_industries) i) as industries,
+           c.min_employees, c.max_employees, c.priority, c.created_at,
+           (c.target_industries is not null)::int + (c.min_employees is not null)::int
+             + (c.max_employees is not null)::int + (c.target_bit_score_min is not null)::int as specificity
+      from outreach.campaigns c
+      cross join settings s
+      join lateral (
+        select q.sequence_id, q.sequence_status
+          from outreach.sequences q
+         where q.campaign_id = c.campaign_id
+         order by q.sequence_order
+         limit 1
+      ) f on f.sequence_status = 'active'
+     where c.campaign_status = 'active'
+       and (c.start_date is null or c.start_date <= s.utc_day)
+       and (c.end_date is null or c.end_date >= s.utc_day)
+       and (c.total_send_limit is null
+            or (select count(*) from outreach.send_log l
+                 where l.campaign_id = c.campaign_id and l.send_status <> 'cancelled') < c.total_send_limit)
+  )
+  select r.outreach_id, r.sovereign_company_id, r.target_id, r.domain, r.email_pattern,
+         r.bit_score, r.score_tier, r.primary_person_id, r.primary_slot, r.primary_email,
+         r.last_contacted_at, r.cooling_off_until, r.campaign_id, r.sequence_id,
+         cardinality(r.reasons) = 0 as eligible, r.reasons as blocking_reasons
+    from (
+      select o.outreach_id, o.sovereign_company_id, t.target_id, t.domain, t.email_pattern,
+             b.score as bit_score, b.score_tier,
+             case when pc.usable then pc.person_id end as primary_person_id,
+             case when pc.usable then pc.slot_type end as primary_slot,
+             case when pc.usable then pc.email end as primary_email,
+             lc.last_sent as last_contacted_at,
+             lc.last_sent + s.cooling_off as cooling_off_until,
+             cm.campaign_id, cm.sequence_id,
+             array_remove(array[
+               case when t.target_id is null then 'no_company_target' end,
+               case when t.target_id is not null and coalesce(btrim(t.domain), '') = '' then 'missing_domain' end,
+               case when t.target_id is not null and coalesce(btrim(t.email_pattern), '') = '' then 'missing_email_pattern' end,
+               case when b.score is null or b.score < s.bit_threshold then 'bit_below_threshold' end,
+               case when pc.outreach_id is null then 'no_anchor_slot' end,
+               case when pc.outreach_id is not null and not pc.usable then 'no_contact_email' end,
+               case when candidates.as_of < lc.last_sent + s.cooling_off then 'cooling_off' end,
+               case when o.outreach_id in (select q.outreach_id from outreach.send_log q where q.send_status = 'queued')
+                    then 'already_in_outreach' end,
+               case t.target_status when 'paused' then 'target_paused'
+                                    when 'opted_out' then 'target_opted_out'
+                                    when 'exhausted' then 'target_exhausted' end,
+               case when cm.campaign_id is null then 'no_matching_campaign' end,
+               case when o.status = 'HANDED_OFF' then 'handed_off' end
+             ], null) as reasons
+        from outreach.outreach o
+        cross join settings s
+        left join outreach.company_target t on t.outreach_id = o.outreach_id
+        left join outreach.bit_scores b on b.outreach_id = o.outreach_id
+        -- Best filled slot: usable emails first, then HR > CEO > CFO.
+        left join (
+          select distinct on (cs.outreach_id) cs.outreach_id, cs.slot_type, p.person_id, p.email,
+                 outreach.email_usable(p.email, p.email_status) as usable
+            from outreach.company_slot cs
+            join outreach.people p on p.person_id = cs.person_id
+           where cs.person_id is not null
+           order by cs.outreach_id, outreach.email_usable(p.email, p.email_status) desc,
+                    outreach.slot_rank(cs.slot_type)
+        ) pc on pc.outreach_id = o.outreach_id
+        -- Last message actually sent to the company, whatever its status became.
+        left join (
+          select l.outreach_id, max(l.sent_at) as last_sent
+            from outreach.send_log l
+           where l.sent_at is not null and l.sent_at <= candidates.as_of
+           group by l.outreach_id
+        ) lc on lc.outreach_id = o.outreach_id
+        -- Most specific matching campaign, then priority, then oldest, then id.
+        left join lateral (
+          select oc.campaign_id, oc.sequence_id
+            from open_campaigns oc
+           where b.score is not null
+             and b.score >= oc.min_score
+             and (oc.industries is null or lower(btrim(t.industry)) = any (oc.industries))
+             and (oc.min_employees is null or t.employee_count >= oc.min_employees)
+             and (oc.max_employees is null or t.employee_count <= oc.max_employees)
+           order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id
+           limit 1
+        ) cm on true
+    ) r
+$$;
+comment on function outreach.candidates(timestamptz) is
+  'The golden rule for every outreach record as of a moment: target, contact, last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none). Set-based and inlinable.';
+
+create view outreach.v_candidates as
+  select * from outreach.candidates(now());
+comment on view outreach.v_candidates is 'Every outreach record evaluated now: outreach.candidates(now()).';
+
+create view outreach.v_ready as
+  select * from outreach.candidates(now()) where eligible;
+comment on view outreach.v_ready is 'Outreach records eligible for promotion now.';
+
+create view outreach.v_gate_funnel as
+  with c as (select blocking_reasons from outreach.candidates(now())),
+  codes as (select code, ord from unnest(outreach.blocking_reason_codes()) with ordinality as u(code, ord))
+  select 'total' as reason, 0::bigint as ord, (select count(*) from c) as records, null::bigint as sole_blocker
+  union all
+  select codes.code, codes.ord,
+         (select count(*) from c where codes.code = any (c.blocking_reasons)),
+         (select count(*) from c where c.blocking_reasons = array[codes.code])
+    from codes
+  union all
+  select 'eligible', 1000, (select count(*) from c where cardinality(c.blocking_reasons) = 0), null
+  order by ord;
+comment on view outreach.v_gate_funnel is
+  'The gate funnel now: total records, how many each blocking reason stops (records) and how many it alone stops (sole_blocker), and how many are eligible.';
+
+create or replace function outreach.cooling_off(outreach_id uuid, as_of timestamptz default now())
+returns table (in_cooling_off boolean, last_contacted_at timestamptz, eligible_at timestamptz)
+language sql
+stable
+as $$
+  select coalesce(cooling_off.as_of < lc.last_sent + outreach.cooling_off_interval(), false),
+         lc.last_sent,
+         lc.last_sent + outreach.cooling_off_interval()
+    from (select max(l.sent_at) as last_sent
+            from outreach.send_log l
+           where l.outreach_id = cooling_off.outreach_id
+             and l.sent_at is not null
+             and l.sent_at <= cooling_off.as_of) lc
+$$;
+comment on function outreach.cooling_off(uuid, timestamptz) is
+  'Whether a company is in cooling-off at as_of: its last contact is the latest sent_at of any message sent to it (whatever its later status); eligible again exactly cooling-off (exact elapsed time) later.';
+
+create or replace function outreach.match_campaign(outreach_id uuid, as_of timestamptz default now())
+returns table (campaign_id uuid, sequence_id uuid)
+language sql
+stable
+as $$
+  select c.campaign_id, c.sequence_id
+    from outreach.candidates(match_campaign.as_of) c
+   where c.outreach_id = match_campaign.outreach_id
+     and c.campaign_id is not null
+$$;
+comment on function outreach.match_campaign(uuid, timestamptz) is
+  'The campaign (and its first step) an outreach record would be enrolled in at as_of: active, in its window, score ≥ its minimum, industry and size in range, under its total limit, first step active; most specific, then priority, then oldest, then id.';

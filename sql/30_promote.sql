@@ -1,0 +1,135 @@
+--------------------------------------------------------------------------------
+-- Promotion: enrol eligible records, best score first, within caps and limits.
+--------------------------------------------------------------------------------
+
+create or replace function outreach.sending_halted(as_of timestamptz default now())
+returns boolean
+language sql
+stable
+as $$
+  select exists (
+    select 1 from outreach.kill_switch_state k
+     where k.tripped and (k.resumes_at is null or k.resumes_at > sending_halted.as_of))
+$$;
+comment on function outreach.sending_halted(timestamptz) is
+  'True while a kill switch is tripped at as_of (until its resume time, or until a person clears it): nothing is promoted or handed to the sender.';
+
+create or replace function outreach.send_capacity(as_of timestamptz default now())
+returns table (daily_used bigint, daily_left bigint, hourly_used bigint, hourly_left bigint)
+language sql
+stable
+as $$
+  -- Every non-cancelled send scheduled in the UTC day / UTC clock hour of as_of.
+  with w as (
+    select (date_trunc('day', send_capacity.as_of at time zone 'UTC')) at time zone 'UTC' as day_start,
+           (date_trunc('hour', send_capacity.as_of at time zone 'UTC')) at time zone 'UTC' as hour_start
+  ), used as (
+    select count(*) filter (where l.scheduled_at >= w.day_start and l.scheduled_at < w.day_start + interval '24 hours') as d,
+           count(*) filter (where l.scheduled_at >= w.hour_start and l.scheduled_at < w.hour_start + interval '1 hour') as h
+      from w
+      left join outreach.send_log l
+        on l.send_status <> 'cancelled'
+       and l.scheduled_at >= w.day_start and l.scheduled_at < w.day_start + interval '24 hours'
+  )
+  select used.d, greatest(s.daily_send_cap - used.d, 0), used.h, greatest(s.hourly_send_cap - used.h, 0)
+    from used cross join outreach.settings s
+$$;
+comment on function outreach.send_capacity(timestamptz) is
+  'Sends scheduled so far in the UTC day and the UTC clock hour of as_of (non-cancelled), and how many more the global caps allow.';
+
+create or replace function outreach.promote(
+  correlation_id uuid,
+  max_rows int default 100,
+  as_of timestamptz default now(),
+  dry_run boolean default false
+)
+returns table (outreach_id uuid, send_id uuid, campaign_id uuid, sequence_id uuid,
+               person_id uuid, slot_type text, email_to text)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  room bigint;
+begin
+  perform outreach.check_correlation_id(promote.correlation_id);
+  if promote.max_rows is null or promote.max_rows < 1 then
+    raise exception 'max_rows must be a positive number, got %', promote.max_rows
+      using errcode = '22023', hint = 'Pass max_rows >= 1.';
+  end if;
+  if promote.as_of is null then
+    raise exception 'as_of must not be NULL' using errcode = '22004', hint = 'Omit it to mean now().';
+  end if;
+
+  if not promote.dry_run then
+    -- One promoter at a time: caps are counted and spent under this lock, and each
+    -- statement below sees what an earlier promoter committed. The unique index
+    -- send_log_one_open_enrolment is what makes a double enrolment impossible.
+    perform pg_advisory_xact_lock(hashtext('outreach.promote'));
+  end if;
+
+  if outreach.sending_halted(promote.as_of) then
+    return;
+  end if;
+
+  select least(c.daily_left, c.hourly_left, promote.max_rows) into room
+    from outreach.send_capacity(promote.as_of) c;
+  if room <= 0 then
+    return;
+  end if;
+
+  return query
+    with pick as materialized (
+      select p.outreach_id, p.target_id, p.sovereign_company_id, p.campaign_id, p.sequence_id,
+             p.primary_person_id as person_id, p.primary_slot as slot_type, p.primary_email as email_to,
+             p.bit_score as score
+        from (
+          select c.*,
+                 row_number() over (partition by c.campaign_id order by c.bit_score desc, c.outreach_id) as nth_in_campaign
+            from outreach.candidates(promote.as_of) c
+           where c.eligible
+        ) p
+        join outreach.campaigns cg on cg.campaign_id = p.campaign_id
+        left join lateral (
+          select count(*) as used
+            from outreach.send_log l
+           where l.campaign_id = cg.campaign_id
+             and l.send_status <> 'cancelled'
+             and l.scheduled_at >= (date_trunc('day', promote.as_of at time zone 'UTC')) at time zone 'UTC'
+             and l.scheduled_at < (date_trunc('day', promote.as_of at time zone 'UTC')) at time zone 'UTC' + interval '24 hours'
+        ) today on cg.daily_send_limit is not null
+       where cg.daily_send_limit is null or p.nth_in_campaign <= cg.daily_send_limit - today.used
+       order by p.bit_score desc, p.outreach_id
+       limit room
+    ), queued as (
+      insert into outreach.send_log as l
+             (outreach_id, target_id, sovereign_company_id, campaign_id, sequence_id, person_id,
+              email_to, sequence_step, send_status, scheduled_at, correlation_id)
+      select k.outreach_id, k.target_id, k.sovereign_company_id, k.campaign_id, k.sequence_id, k.person_id,
+             k.email_to, 1, 'queued', promote.as_of, promote.correlation_id
+        from pick k
+       where not promote.dry_run
+      -- A row queued by anyone else meanwhile wins; this record is simply skipped.
+      on conflict (outreach_id) where send_status = 'queued' do nothing
+      returning l.outreach_id, l.send_id
+    ), targets as (
+      update outreach.company_target t
+         set target_status = 'active', updated_at = now()
+        from queued q
+       where t.outreach_id = q.outreach_id and t.target_status = 'queued'
+    ), spine as (
+      update outreach.outreach o
+         set status = 'ACTIVE', updated_at = now()
+        from queued q
+       where o.outreach_id = q.outreach_id and o.status = 'INIT'
+    )
+    select k.outreach_id, q.send_id, k.campaign_id, k.sequence_id, k.person_id, k.slot_type, k.email_to
+      from pick k
+      left join queued q on q.outreach_id = k.outreach_id
+     where promote.dry_run or q.send_id is not null
+     order by k.score desc, k.outreach_id;
+end
+$$;
+comment on function outreach.promote(uuid, int, timestamptz, boolean) is
+  'Enrols eligible records, best BIT score first: queues step 1 in send_log (scheduled at as_of, with the correlation id), marks the target active and the spine ACTIVE. Never over the daily/hourly caps or a campaign''s daily limit, nothing while halted; dry_run writes nothing.';
