@@ -1,0 +1,121 @@
+--------------------------------------------------------------------------------
+-- The meeting-booked webhook: Outreach ends here.
+--
+-- Verify the link as of booked_at (a late or retried webhook for a meeting
+-- booked while the link was valid is accepted); OR006 otherwise. Then, with the
+-- spine row locked (two concurrent deliveries queue here and the second returns
+-- the first one's id):
+--   1. an existing handoff for the record → return its id, change nothing;
+--   2. snapshot the record as it stands (outreach.handoff_snapshot);
+--   3. stop follow-ups: every unstopped send_log row of the record gets
+--      stopped_at = booked_at, stop_reason = 'meeting_booked'; still-queued rows
+--      become 'cancelled';
+--   4. spine → HANDED_OFF;
+--   5. append the snapshot, with booked_at, the correlation id, the link's exp,
+--      the follow-up counts and the webhook payload (key 'booking'), to
+--      outreach.handoffs (the outbox Sales reads);
+--   6. NOTIFY outreach_handoff with the handoff id (delivered on commit).
+-- It never writes cl.company_identity: sales_process_id and client_id are
+-- minted by Sales and Client.
+--------------------------------------------------------------------------------
+
+create or replace function outreach.record_meeting_booked(
+  sid uuid,
+  oid uuid,
+  exp bigint,
+  sig text,
+  booked_at timestamptz,
+  correlation_id uuid,
+  payload jsonb default '{}'
+)
+returns uuid
+language plpgsql
+volatile
+set search_path = ''
+set "TimeZone" = 'UTC'
+as $$
+declare
+  verdict   text;
+  handoff   uuid;
+  snap      jsonb;
+  stopped   int;
+  cancelled int;
+begin
+  perform outreach.check_correlation_id(record_meeting_booked.correlation_id);
+  if record_meeting_booked.booked_at is null then
+    raise exception 'booked_at must not be NULL (outreach record %)', record_meeting_booked.oid
+      using errcode = '22023', hint = 'Pass the time the meeting was booked, as the calendar reports it.';
+  end if;
+
+  verdict := outreach.verify_calendar_link(record_meeting_booked.sid, record_meeting_booked.oid,
+                                           record_meeting_booked.exp, record_meeting_booked.sig,
+                                           record_meeting_booked.booked_at);
+  if verdict <> 'valid' then
+    raise exception 'calendar link for outreach record % (sovereign company %) is %',
+        record_meeting_booked.oid, record_meeting_booked.sid, verdict
+      using errcode = 'OR006',
+            detail = format('verification: %s; exp %s; booked_at %s', verdict, record_meeting_booked.exp,
+                            record_meeting_booked.booked_at),
+            hint = 'Only links made by outreach.calendar_link, unaltered and booked before exp, hand a record off.';
+  end if;
+
+  -- Serialise deliveries for one record.
+  perform 1 from outreach.outreach o where o.outreach_id = record_meeting_booked.oid for update;
+
+  select h.handoff_id into handoff
+    from outreach.handoffs h
+   where h.outreach_id = record_meeting_booked.oid;
+  if found then
+    return handoff;
+  end if;
+
+  -- The record as Outreach saw it when the meeting was booked.
+  snap := outreach.handoff_snapshot(record_meeting_booked.oid);
+
+  -- Stop the follow-ups: cancel what is still queued, mark the rest stopped.
+  update outreach.send_log sl
+     set send_status = 'cancelled',
+         stopped_at  = coalesce(sl.stopped_at, record_meeting_booked.booked_at),
+         stop_reason = coalesce(sl.stop_reason, 'meeting_booked'),
+         updated_at  = now()
+   where sl.outreach_id = record_meeting_booked.oid
+     and sl.send_status = 'queued';
+  get diagnostics cancelled = row_count;
+  update outreach.send_log sl
+     set stopped_at  = record_meeting_booked.booked_at,
+         stop_reason = 'meeting_booked',
+         updated_at  = now()
+   where sl.outreach_id = record_meeting_booked.oid
+     and sl.stopped_at is null;
+  get diagnostics stopped = row_count;
+
+  update outreach.outreach o
+     set status = 'HANDED_OFF', updated_at = now()
+   where o.outreach_id = record_meeting_booked.oid
+     and o.status <> 'HANDED_OFF';
+
+  insert into outreach.handoffs (outreach_id, sovereign_company_id, booked_at, snapshot, correlation_id)
+  values (record_meeting_booked.oid, record_meeting_booked.sid, record_meeting_booked.booked_at,
+          snap
+            || jsonb_build_object(
+                 'booked_at', record_meeting_booked.booked_at,
+                 'correlation_id', record_meeting_booked.correlation_id,
+                 'link_exp', record_meeting_booked.exp,
+                 'follow_ups', jsonb_build_object('stopped', stopped, 'cancelled', cancelled),
+                 'booking', coalesce(record_meeting_booked.payload, '{}'::jsonb)),
+          record_meeting_booked.correlation_id)
+  on conflict (outreach_id) do nothing
+  returning handoff_id into handoff;
+
+  if handoff is null then
+    -- Unreachable while the row lock above holds; kept so a repeat can never fail.
+    select h.handoff_id into handoff from outreach.handoffs h where h.outreach_id = record_meeting_booked.oid;
+    return handoff;
+  end if;
+
+  perform pg_notify('outreach_handoff', handoff::text);
+  return handoff;
+end
+$$;
+comment on function outreach.record_meeting_booked(uuid, uuid, bigint, text, timestamptz, uuid, jsonb) is
+  'Meeting-booked webhook: verifies the link as of booked_at (OR006), stops follow-ups, sets the spine HANDED_OFF, appends the snapshot to outreach.handoffs and notifies outreach_handoff; a repeat returns the same handoff id and changes nothing.';
