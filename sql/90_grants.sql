@@ -64,7 +64,7 @@ begin
      where n.nspname = 'outreach'
        and p.proname in ('candidates', 'primary_contact', 'cooling_off', 'match_campaign',
                          'kill_switches', 'verify_calendar_link', 'proof_line', 'authorize_message',
-                         'campaign_metrics')
+                         'campaign_metrics', 'kill_switch_readings')
   loop
     execute format('grant execute on function %s to hub_reader', f.sig);
   end loop;

@@ -1,0 +1,91 @@
+--------------------------------------------------------------------------------
+-- Engagement rules shared by record_event, the kill switches and the sequences:
+-- the send-status ranking, what each event type says about a message, and the
+-- event hash that deduplicates redelivered events.
+--
+-- Status ranking (send_status only ever moves to a higher rank):
+--   queued 0 < sent 1 < delivered 2 < opened 3 < clicked 4 < bounced 5 = failed 5 < replied 6
+--   cancelled never moves (a cancelled row keeps its status; its timestamps and
+--   counters are still maintained, so a message that went out anyway is counted).
+-- A bounce outranks opens and clicks (image proxies and link scanners open and
+-- click mail by themselves); only a reply, written by a person, outranks a bounce.
+-- The final status is the highest rank over all events, whatever their order.
+--------------------------------------------------------------------------------
+
+create or replace function outreach.send_status_rank(send_status text)
+returns int
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case send_status
+           when 'queued'    then 0
+           when 'sent'      then 1
+           when 'delivered' then 2
+           when 'opened'    then 3
+           when 'clicked'   then 4
+           when 'bounced'   then 5
+           when 'failed'    then 5
+           when 'replied'   then 6
+           when 'cancelled' then 100
+         end;
+$$;
+comment on function outreach.send_status_rank(text) is
+  'Rank of a send status: queued 0 < sent 1 < delivered 2 < opened 3 < clicked 4 < bounced = failed 5 < replied 6; cancelled 100 (never moves). record_event only moves a status to a higher rank.';
+
+create or replace function outreach.event_send_status(event_type text)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case event_type
+           when 'email_sent'      then 'sent'
+           when 'email_delivered' then 'delivered'
+           when 'email_open'      then 'opened'
+           when 'email_click'     then 'clicked'
+           when 'email_reply'     then 'replied'
+           when 'email_bounce'    then 'bounced'
+           -- The person received the message to react to it.
+           when 'unsubscribe'     then 'delivered'
+           when 'spam_complaint'  then 'delivered'
+           when 'meeting_booked'  then 'delivered'
+         end;
+$$;
+comment on function outreach.event_send_status(text) is
+  'The send status an event type proves (email_open → opened, unsubscribe → delivered, …); NULL for events that say nothing about the message (linkedin_view, website_visit, form_submit).';
+
+create or replace function outreach.event_types()
+returns text[]
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select array['email_sent', 'email_delivered', 'email_open', 'email_click', 'email_reply',
+               'email_bounce', 'unsubscribe', 'spam_complaint', 'meeting_booked',
+               'linkedin_view', 'website_visit', 'form_submit'];
+$$;
+comment on function outreach.event_types() is
+  'The engagement event types record_event accepts (the same list as the check constraint of outreach.engagement_events).';
+
+-- to_char is STABLE in general because some patterns follow the locale; the
+-- pattern used here has no locale- or DateStyle-dependent field, and the time is
+-- converted to UTC first, so the result depends on the arguments only.
+create or replace function outreach.event_hash(send_id uuid, event_type text, event_ts timestamptz, source_system text)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select encode(sha256(convert_to(
+           send_id::text || '|' || event_type || '|'
+           || to_char(event_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|'
+           || lower(btrim(source_system)),
+           'UTF8')), 'hex');
+$$;
+comment on function outreach.event_hash(uuid, text, timestamptz, text) is
+  'Deduplication key of an engagement event: hex sha256 of send_id|event_type|event_ts in UTC (ISO 8601, microseconds)|source_system (trimmed, lower case); independent of the session TimeZone.';

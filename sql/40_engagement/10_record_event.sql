@@ -1,0 +1,329 @@
+--------------------------------------------------------------------------------
+-- record_events / record_event: append engagement events and apply them.
+--
+-- One set-based implementation (record_events, a JSON array) and a one-event
+-- form on top of it. For every event that is new (its event_hash was never
+-- recorded), in one statement:
+--   send_log     status moves to a higher rank only (00_event_rules.sql);
+--                sent_at / delivered_at / opened_at / clicked_at / replied_at /
+--                bounced_at = the earliest event time of their kind (sent_at: the
+--                earliest event that proves the message went out, normally
+--                email_sent); open_count / click_count += new distinct events.
+--   enrolment    email_reply, meeting_booked, email_bounce, unsubscribe and
+--                spam_complaint stop it: stopped_at / stop_reason on every row of
+--                the enrolment (earliest stop wins), its queued rows cancelled.
+--   people       email_bounce → email_status 'bounced' (an unsubscribed person
+--                stays unsubscribed); unsubscribe and spam_complaint → 'unsubscribed'.
+--   target       unsubscribe and spam_complaint → target_status 'opted_out', and
+--                every queued row of the company is cancelled.
+-- A duplicate (same hash, in this batch or recorded before, by this session or a
+-- concurrent one) changes nothing and is reported with the first event's id.
+--
+-- Concurrency: the send_log rows of the touched enrolments (and the people and
+-- targets a suppression touches) are locked in key order before the insert, so
+-- two batches sharing an event serialise on the send instead of deadlocking, and
+-- `on conflict (event_hash) do nothing` keeps one copy.
+--------------------------------------------------------------------------------
+
+create or replace function outreach.record_events(events jsonb, correlation_id uuid default null)
+returns table (ordinality int, send_id uuid, event_id uuid, is_duplicate boolean)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  ords       int[];
+  sends      uuid[];
+  types      text[];
+  stamps     timestamptz[];
+  sources    text[];
+  metas      jsonb[];
+  hashes     text[];
+  ins_hashes text[];
+  ins_ids    uuid[];
+  bad        record;
+begin
+  if record_events.correlation_id is not null then
+    perform outreach.check_correlation_id(record_events.correlation_id);
+  end if;
+  if record_events.events is null or jsonb_typeof(record_events.events) <> 'array' then
+    raise exception 'events must be a JSON array of event objects, got %',
+        coalesce(jsonb_typeof(record_events.events), 'NULL')
+      using errcode = '22023',
+            hint = 'Pass [{"send_id": ..., "event_type": ..., "event_ts": ..., "source_system": ..., "metadata": {...}}, ...].';
+  end if;
+
+  -- 1. Every element must be an object with the four required fields.
+  select x.ord, x.problem into bad
+    from (select e.ord,
+                 case when jsonb_typeof(e.elem) <> 'object' then 'is not a JSON object'
+                      when nullif(btrim(e.elem ->> 'send_id'), '') is null then 'has no send_id'
+                      when nullif(btrim(e.elem ->> 'event_type'), '') is null then 'has no event_type'
+                      when nullif(btrim(e.elem ->> 'event_ts'), '') is null then 'has no event_ts'
+                      when nullif(btrim(e.elem ->> 'source_system'), '') is null then 'has no source_system'
+                 end as problem
+            from jsonb_array_elements(record_events.events) with ordinality as e(elem, ord)) x
+   where x.problem is not null
+   order by x.ord
+   limit 1;
+  if found then
+    raise exception 'event #% of the batch %', bad.ord, bad.problem
+      using errcode = '22023',
+            detail = format('element %s: %s', bad.ord, record_events.events -> (bad.ord::int - 1)),
+            hint = 'Each event needs send_id, event_type, event_ts (with a UTC offset) and source_system; nothing was recorded.';
+  end if;
+
+  -- 2. Parse once, in input order.
+  select array_agg(p.ord order by p.ord),
+         array_agg(p.send_id order by p.ord),
+         array_agg(p.event_type order by p.ord),
+         array_agg(p.event_ts order by p.ord),
+         array_agg(p.source_system order by p.ord),
+         array_agg(p.metadata order by p.ord),
+         array_agg(outreach.event_hash(p.send_id, p.event_type, p.event_ts, p.source_system) order by p.ord)
+    into ords, sends, types, stamps, sources, metas, hashes
+    from (select e.ord::int as ord,
+                 (e.elem ->> 'send_id')::uuid as send_id,
+                 e.elem ->> 'event_type' as event_type,
+                 (e.elem ->> 'event_ts')::timestamptz as event_ts,
+                 lower(btrim(e.elem ->> 'source_system')) as source_system,
+                 case when jsonb_typeof(e.elem -> 'metadata') is null
+                        or jsonb_typeof(e.elem -> 'metadata') = 'null' then '{}'::jsonb
+                      else e.elem -> 'metadata' end as metadata
+            from jsonb_array_elements(record_events.events) with ordinality as e(elem, ord)) p;
+  if ords is null then
+    return;  -- an empty batch
+  end if;
+
+  -- 3. Unknown event type or unknown send: refuse the whole batch.
+  select u.ord, u.event_type into bad
+    from unnest(ords, types) as u(ord, event_type)
+   where not (u.event_type = any (outreach.event_types()))
+   order by u.ord
+   limit 1;
+  if found then
+    raise exception 'event type % is unknown (event #% of the batch)', bad.event_type, bad.ord
+      using errcode = 'OR021',
+            detail = format('accepted types: %s', array_to_string(outreach.event_types(), ', ')),
+            hint = 'Map the sender''s event to one of the accepted types; nothing was recorded.';
+  end if;
+
+  select u.ord, u.send_id into bad
+    from unnest(ords, sends) as u(ord, send_id)
+   where not exists (select 1 from outreach.send_log l where l.send_id = u.send_id)
+   order by u.ord
+   limit 1;
+  if found then
+    raise exception 'send % is unknown (event #% of the batch)', bad.send_id, bad.ord
+      using errcode = 'OR020',
+            detail = 'no row of outreach.send_log has this send_id',
+            hint = 'Events must name the send_id of a row of outreach.send_log; nothing was recorded.';
+  end if;
+
+  -- 4. Lock, in key order: the rows of every touched enrolment, and for opt-outs
+  --    the queued rows of the company.
+  perform 1
+     from outreach.send_log l
+    where l.enrolment_id in (select l2.enrolment_id from outreach.send_log l2 where l2.send_id = any (sends))
+       or (l.send_status = 'queued'
+           and l.outreach_id in (select l2.outreach_id
+                                   from unnest(sends, types) as u(send_id, event_type)
+                                   join outreach.send_log l2 on l2.send_id = u.send_id
+                                  where u.event_type in ('unsubscribe', 'spam_complaint')))
+    order by l.send_id
+      for no key update of l;
+
+  if types && array['email_bounce', 'unsubscribe', 'spam_complaint'] then
+    perform 1
+       from outreach.people p
+      where p.person_id in (select l.person_id
+                              from unnest(sends, types) as u(send_id, event_type)
+                              join outreach.send_log l on l.send_id = u.send_id
+                             where u.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint'))
+         or (p.outreach_id, lower(p.email)) in (select l.outreach_id, lower(l.email_to)
+                              from unnest(sends, types) as u(send_id, event_type)
+                              join outreach.send_log l on l.send_id = u.send_id
+                             where u.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint')
+                               and l.person_id is null)
+      order by p.person_id
+        for no key update of p;
+    perform 1
+       from outreach.company_target t
+      where t.target_id in (select l.target_id
+                              from unnest(sends, types) as u(send_id, event_type)
+                              join outreach.send_log l on l.send_id = u.send_id
+                             where u.event_type in ('unsubscribe', 'spam_complaint'))
+      order by t.target_id
+        for no key update of t;
+  end if;
+
+  -- 5. Append the new events and apply them, in one statement.
+  with input as (
+    select u.ord, u.send_id, u.event_type, u.event_ts, u.source_system, u.metadata, u.event_hash
+      from unnest(ords, sends, types, stamps, sources, metas, hashes)
+           as u(ord, send_id, event_type, event_ts, source_system, metadata, event_hash)
+  ), firsts as (
+    select distinct on (i.event_hash) i.*
+      from input i
+     order by i.event_hash, i.ord
+  ), ins as (
+    insert into outreach.engagement_events as e
+           (send_id, outreach_id, person_id, event_type, event_ts, source_system, metadata, event_hash, correlation_id)
+    select f.send_id, l.outreach_id, l.person_id, f.event_type, f.event_ts, f.source_system, f.metadata,
+           f.event_hash, coalesce(record_events.correlation_id, l.correlation_id::uuid)
+      from firsts f
+      join outreach.send_log l on l.send_id = f.send_id
+     order by f.ord
+        on conflict (event_hash) do nothing
+    returning e.event_id, e.event_hash, e.send_id, e.outreach_id, e.event_type, e.event_ts
+  ), per_send as (
+    select i.send_id,
+           (array_agg(outreach.event_send_status(i.event_type)
+                      order by outreach.send_status_rank(outreach.event_send_status(i.event_type)) desc nulls last))[1]
+             as top_status,
+           min(i.event_ts) filter (where outreach.event_send_status(i.event_type) is not null) as sent_ts,
+           min(i.event_ts) filter (where i.event_type = 'email_delivered') as delivered_ts,
+           min(i.event_ts) filter (where i.event_type = 'email_open') as opened_ts,
+           min(i.event_ts) filter (where i.event_type = 'email_click') as clicked_ts,
+           min(i.event_ts) filter (where i.event_type = 'email_reply') as replied_ts,
+           min(i.event_ts) filter (where i.event_type = 'email_bounce') as bounced_ts,
+           count(*) filter (where i.event_type = 'email_open') as opens,
+           count(*) filter (where i.event_type = 'email_click') as clicks
+      from ins i
+     group by i.send_id
+  ), stopping as (
+    select i.send_id, i.outreach_id, i.event_type, i.event_ts,
+           case i.event_type
+             when 'email_reply'    then 'replied'
+             when 'meeting_booked' then 'meeting_booked'
+             when 'email_bounce'   then 'bounced'
+             when 'unsubscribe'    then 'unsubscribed'
+             when 'spam_complaint' then 'spam_complaint'
+           end as stop_reason
+      from ins i
+     where i.event_type in ('email_reply', 'meeting_booked', 'email_bounce', 'unsubscribe', 'spam_complaint')
+  ), stop_rows as (
+    -- every row of the enrolment of a stopping event ...
+    select l.send_id, s.event_ts as stop_ts, s.stop_reason
+      from stopping s
+      join outreach.send_log e on e.send_id = s.send_id
+      join outreach.send_log l on l.enrolment_id = e.enrolment_id
+    union all
+    -- ... and, for an opt-out, every queued row of the company.
+    select l.send_id, s.event_ts, s.stop_reason
+      from stopping s
+      join outreach.send_log l on l.outreach_id = s.outreach_id and l.send_status = 'queued'
+     where s.event_type in ('unsubscribe', 'spam_complaint')
+  ), row_stop as (
+    select distinct on (r.send_id) r.send_id, r.stop_ts, r.stop_reason
+      from stop_rows r
+     order by r.send_id, r.stop_ts, r.stop_reason
+  ), changes as (
+    select coalesce(p.send_id, r.send_id) as send_id, p.top_status, p.sent_ts, p.delivered_ts, p.opened_ts,
+           p.clicked_ts, p.replied_ts, p.bounced_ts, p.opens, p.clicks, r.stop_ts, r.stop_reason
+      from per_send p
+      full join row_stop r on r.send_id = p.send_id
+  ), send_upd as (
+    update outreach.send_log l
+       set send_status  = case
+                            when l.send_status = 'cancelled' then 'cancelled'
+                            when outreach.send_status_rank(c.top_status) > outreach.send_status_rank(l.send_status)
+                              then c.top_status
+                            when l.send_status = 'queued' and c.stop_ts is not null then 'cancelled'
+                            else l.send_status
+                          end,
+           sent_at      = least(l.sent_at, c.sent_ts),
+           delivered_at = least(l.delivered_at, c.delivered_ts),
+           opened_at    = least(l.opened_at, c.opened_ts),
+           clicked_at   = least(l.clicked_at, c.clicked_ts),
+           replied_at   = least(l.replied_at, c.replied_ts),
+           bounced_at   = least(l.bounced_at, c.bounced_ts),
+           open_count   = l.open_count + coalesce(c.opens, 0),
+           click_count  = l.click_count + coalesce(c.clicks, 0),
+           stopped_at   = least(l.stopped_at, c.stop_ts),
+           stop_reason  = case when c.stop_ts is not null and (l.stopped_at is null or c.stop_ts < l.stopped_at)
+                               then c.stop_reason else l.stop_reason end,
+           updated_at   = now()
+      from changes c
+     where l.send_id = c.send_id
+    returning l.send_id
+  ), suppress as (
+    select x.person_id, bool_or(x.event_type in ('unsubscribe', 'spam_complaint')) as unsubscribed
+      from (select l.person_id, s.event_type
+              from stopping s
+              join outreach.send_log l on l.send_id = s.send_id
+             where s.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint') and l.person_id is not null
+            union all
+            select p.person_id, s.event_type
+              from stopping s
+              join outreach.send_log l on l.send_id = s.send_id
+              join outreach.people p on p.outreach_id = l.outreach_id and lower(p.email) = lower(l.email_to)
+             where s.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint') and l.person_id is null) x
+     group by x.person_id
+  ), people_upd as (
+    update outreach.people p
+       set email_status = case when s.unsubscribed then 'unsubscribed' else 'bounced' end,
+           updated_at   = now()
+      from suppress s
+     where p.person_id = s.person_id
+       and p.email_status <> 'unsubscribed'
+       and (s.unsubscribed or p.email_status <> 'bounced')
+    returning p.person_id
+  ), target_upd as (
+    update outreach.company_target t
+       set target_status = 'opted_out',
+           updated_at    = now()
+      from (select distinct l.target_id
+              from stopping s
+              join outreach.send_log l on l.send_id = s.send_id
+             where s.event_type in ('unsubscribe', 'spam_complaint')) o
+     where t.target_id = o.target_id
+       and t.target_status <> 'opted_out'
+    returning t.target_id
+  )
+  select array_agg(i.event_hash), array_agg(i.event_id)
+    into ins_hashes, ins_ids
+    from ins i;
+
+  -- 6. One row per input, in input order. A new statement: it sees events a
+  --    concurrent session committed while this one waited on the hash.
+  return query
+    select u.ord,
+           u.send_id,
+           coalesce(n.event_id, e.event_id),
+           not (n.event_id is not null and u.ord = min(u.ord) over (partition by u.event_hash))
+      from unnest(ords, sends, hashes) as u(ord, send_id, event_hash)
+      left join unnest(ins_hashes, ins_ids) as n(event_hash, event_id) on n.event_hash = u.event_hash
+      left join outreach.engagement_events e on n.event_id is null and e.event_hash = u.event_hash
+     order by u.ord;
+end
+$$;
+comment on function outreach.record_events(jsonb, uuid) is
+  'Records a JSON array of engagement events set-based and applies the new ones (status forward only, first timestamps, distinct counters, stops, suppression, opt-out); returns one row per input in order with is_duplicate. OR020 unknown send, OR021 unknown type, 22023 malformed event, OR004 bad correlation id: the whole batch is refused.';
+
+create or replace function outreach.record_event(
+  send_id uuid,
+  event_type text,
+  event_ts timestamptz,
+  source_system text,
+  metadata jsonb default '{}',
+  correlation_id uuid default null
+)
+returns table (event_id uuid, is_duplicate boolean)
+language sql
+volatile
+set search_path = ''
+as $$
+  select r.event_id, r.is_duplicate
+    from outreach.record_events(
+           jsonb_build_array(jsonb_build_object(
+             'send_id', record_event.send_id,
+             'event_type', record_event.event_type,
+             'event_ts', record_event.event_ts,
+             'source_system', record_event.source_system,
+             'metadata', coalesce(record_event.metadata, '{}'::jsonb))),
+           record_event.correlation_id) r;
+$$;
+comment on function outreach.record_event(uuid, text, timestamptz, text, jsonb, uuid) is
+  'Records one engagement event and applies it (see record_events); a redelivered event (same send, type, time, source) changes nothing and returns is_duplicate with the first event''s id. NULL correlation id = the send''s.';

@@ -1,0 +1,51 @@
+-- SPEC §4 record_event: an unknown event type (OR021) or an unknown send (OR020)
+-- is refused with nothing written, in the one-event and the batch form alike.
+begin;
+select plan(14);
+\ir ../fixtures.sql
+\ir _fixtures.sql
+
+select pg_temp.eng_send(status => 'sent', sent_at => '2030-01-15 09:00Z') as s \gset
+select gen_random_uuid() as ghost \gset
+select pg_temp.eng_row(:'s') as row_before \gset
+select count(*) as events_before from outreach.engagement_events \gset
+
+select throws_ok(format($$select * from outreach.record_event(%L, 'email_opened', now(), 'instantly')$$, :'s'),
+                 'OR021', null, 'an unknown event type is OR021');
+select throws_like(format($$select * from outreach.record_event(%L, 'email_opened', now(), 'instantly')$$, :'s'),
+                   '%email_opened%', 'the OR021 message names the type');
+select throws_ok(format($$select * from outreach.record_event(%L, 'email_open', now(), 'instantly')$$, :'ghost'),
+                 'OR020', null, 'an unknown send is OR020');
+select throws_like(format($$select * from outreach.record_event(%L, 'email_open', now(), 'instantly')$$, :'ghost'),
+                   '%' || :'ghost' || '%', 'the OR020 message names the send id');
+
+-- A batch with one bad event among good ones is refused whole.
+select throws_ok(format($$select * from outreach.record_events(jsonb_build_array(
+    jsonb_build_object('send_id', %1$L, 'event_type', 'email_open', 'event_ts', '2030-01-15 10:00Z', 'source_system', 'instantly'),
+    jsonb_build_object('send_id', %1$L, 'event_type', 'email_reply', 'event_ts', '2030-01-15 11:00Z', 'source_system', 'instantly'),
+    jsonb_build_object('send_id', %2$L, 'event_type', 'email_open', 'event_ts', '2030-01-15 10:00Z', 'source_system', 'instantly')))$$,
+    :'s', :'ghost'), 'OR020', null, 'a batch naming an unknown send is OR020');
+select throws_ok(format($$select * from outreach.record_events(jsonb_build_array(
+    jsonb_build_object('send_id', %1$L, 'event_type', 'email_reply', 'event_ts', '2030-01-15 11:00Z', 'source_system', 'instantly'),
+    jsonb_build_object('send_id', %1$L, 'event_type', 'EMAIL_OPEN', 'event_ts', '2030-01-15 10:00Z', 'source_system', 'instantly')))$$,
+    :'s'), 'OR021', null, 'a batch with an unknown type is OR021 (types are exact)');
+
+-- Malformed input: 22023; a bad correlation id: OR004.
+select throws_ok(format($$select * from outreach.record_event(%L, 'email_open', null, 'instantly')$$, :'s'),
+                 '22023', null, 'an event without a time is 22023');
+select throws_ok(format($$select * from outreach.record_event(%L, 'email_open', now(), '  ')$$, :'s'),
+                 '22023', null, 'an event without a source system is 22023');
+select throws_ok($$select * from outreach.record_events('{"send_id": "x"}')$$, '22023', null, 'a batch that is not an array is 22023');
+select throws_ok(format($$select * from outreach.record_events(jsonb_build_array(jsonb_build_object('send_id', %L, 'event_type', 'email_open',
+    'event_ts', '2030-01-15 10:00Z', 'source_system', 'instantly'), 42))$$, :'s'),
+                 '22023', null, 'a batch element that is not an object is 22023');
+select throws_ok(format($$select * from outreach.record_event(%L, 'email_open', now(), 'instantly', '{}', %L)$$, :'s', pg_temp.uuid_v(1)),
+                 'OR004', null, 'a v1 correlation id is OR004');
+
+select is((select count(*) from outreach.engagement_events), :'events_before'::bigint, 'no refused call appended an event');
+select is(pg_temp.eng_row(:'s'), :'row_before'::jsonb, 'no refused call changed the send');
+select is((select p.email_status from outreach.people p join outreach.send_log l using (person_id) where l.send_id = :'s'),
+          'verified', 'no refused call touched the person');
+
+select * from finish();
+rollback;
