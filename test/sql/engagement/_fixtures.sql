@@ -102,3 +102,14 @@ create function pg_temp.eng_tripped(name text, at timestamptz)
 returns boolean language sql stable as $$
   select k.tripped from outreach.kill_switches(at) k where k.switch = name;
 $$;
+
+-- Record one event of `type` at `at` on each of the given sends (one batch).
+create function pg_temp.eng_events_on(sends uuid[], type text, at timestamptz, source text default 'instantly')
+returns int language sql volatile as $$
+  select count(*)::int
+    from outreach.record_events(
+           (select coalesce(jsonb_agg(jsonb_build_object('send_id', s, 'event_type', type, 'event_ts', at,
+                                                         'source_system', source)), '[]')
+              from unnest(sends) s)) r
+   where not r.is_duplicate;
+$$;
