@@ -10,6 +10,10 @@
 -- A bounce outranks opens and clicks (image proxies and link scanners open and
 -- click mail by themselves); only a reply, written by a person, outranks a bounce.
 -- The final status is the highest rank over all events, whatever their order.
+--
+-- These helpers are security invoker, use built-ins only (pg_catalog is always
+-- searched first) and carry no SET clause on purpose: a function with SET is never
+-- inlined, and record_events calls them once per event.
 --------------------------------------------------------------------------------
 
 create or replace function outreach.send_status_rank(send_status text)
@@ -17,7 +21,6 @@ returns int
 language sql
 immutable
 parallel safe
-set search_path = ''
 as $$
   select case send_status
            when 'queued'    then 0
@@ -39,7 +42,6 @@ returns text
 language sql
 immutable
 parallel safe
-set search_path = ''
 as $$
   select case event_type
            when 'email_sent'      then 'sent'
@@ -62,7 +64,6 @@ returns text[]
 language sql
 immutable
 parallel safe
-set search_path = ''
 as $$
   select array['email_sent', 'email_delivered', 'email_open', 'email_click', 'email_reply',
                'email_bounce', 'unsubscribe', 'spam_complaint', 'meeting_booked',
@@ -79,7 +80,6 @@ returns text
 language sql
 immutable
 parallel safe
-set search_path = ''
 as $$
   select encode(sha256(convert_to(
            send_id::text || '|' || event_type || '|'

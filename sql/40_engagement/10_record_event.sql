@@ -42,6 +42,9 @@ declare
   hashes     text[];
   ins_hashes text[];
   ins_ids    uuid[];
+  ins_sends  uuid[];
+  ins_types  text[];
+  ins_stamps timestamptz[];
   bad        record;
 begin
   if record_events.correlation_id is not null then
@@ -125,48 +128,52 @@ begin
   --    the queued rows of the company.
   perform 1
      from outreach.send_log l
-    where l.enrolment_id in (select l2.enrolment_id from outreach.send_log l2 where l2.send_id = any (sends))
-       or (l.send_status = 'queued'
-           and l.outreach_id in (select l2.outreach_id
-                                   from unnest(sends, types) as u(send_id, event_type)
-                                   join outreach.send_log l2 on l2.send_id = u.send_id
-                                  where u.event_type in ('unsubscribe', 'spam_complaint')))
+    where l.send_id in (select sib.send_id
+                          from outreach.send_log ev
+                          join outreach.send_log sib on sib.enrolment_id = ev.enrolment_id
+                         where ev.send_id = any (sends)
+                        union all
+                        select q.send_id
+                          from unnest(sends, types) as u(send_id, event_type)
+                          join outreach.send_log ev on ev.send_id = u.send_id
+                          join outreach.send_log q on q.outreach_id = ev.outreach_id and q.send_status = 'queued'
+                         where u.event_type in ('unsubscribe', 'spam_complaint'))
     order by l.send_id
       for no key update of l;
 
   if types && array['email_bounce', 'unsubscribe', 'spam_complaint'] then
     perform 1
        from outreach.people p
-      where p.person_id in (select l.person_id
+      where p.person_id in (select ev.person_id
                               from unnest(sends, types) as u(send_id, event_type)
-                              join outreach.send_log l on l.send_id = u.send_id
-                             where u.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint'))
-         or (p.outreach_id, lower(p.email)) in (select l.outreach_id, lower(l.email_to)
-                              from unnest(sends, types) as u(send_id, event_type)
-                              join outreach.send_log l on l.send_id = u.send_id
+                              join outreach.send_log ev on ev.send_id = u.send_id
                              where u.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint')
-                               and l.person_id is null)
+                            union all
+                            select pp.person_id
+                              from unnest(sends, types) as u(send_id, event_type)
+                              join outreach.send_log ev on ev.send_id = u.send_id
+                              join outreach.people pp
+                                on pp.outreach_id = ev.outreach_id and lower(pp.email) = lower(ev.email_to)
+                             where u.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint')
+                               and ev.person_id is null)
       order by p.person_id
         for no key update of p;
     perform 1
        from outreach.company_target t
-      where t.target_id in (select l.target_id
+      where t.target_id in (select ev.target_id
                               from unnest(sends, types) as u(send_id, event_type)
-                              join outreach.send_log l on l.send_id = u.send_id
+                              join outreach.send_log ev on ev.send_id = u.send_id
                              where u.event_type in ('unsubscribe', 'spam_complaint'))
       order by t.target_id
         for no key update of t;
   end if;
 
-  -- 5. Append the new events and apply them, in one statement.
-  with input as (
-    select u.ord, u.send_id, u.event_type, u.event_ts, u.source_system, u.metadata, u.event_hash
+  -- 5. Append the new events (the first occurrence of each hash in the batch).
+  with firsts as (
+    select distinct on (u.event_hash) u.*
       from unnest(ords, sends, types, stamps, sources, metas, hashes)
            as u(ord, send_id, event_type, event_ts, source_system, metadata, event_hash)
-  ), firsts as (
-    select distinct on (i.event_hash) i.*
-      from input i
-     order by i.event_hash, i.ord
+     order by u.event_hash, u.ord
   ), ins as (
     insert into outreach.engagement_events as e
            (send_id, outreach_id, person_id, event_type, event_ts, source_system, metadata, event_hash, correlation_id)
@@ -176,61 +183,37 @@ begin
       join outreach.send_log l on l.send_id = f.send_id
      order by f.ord
         on conflict (event_hash) do nothing
-    returning e.event_id, e.event_hash, e.send_id, e.outreach_id, e.event_type, e.event_ts
-  ), per_send as (
-    select i.send_id,
-           (array_agg(outreach.event_send_status(i.event_type)
-                      order by outreach.send_status_rank(outreach.event_send_status(i.event_type)) desc nulls last))[1]
-             as top_status,
-           min(i.event_ts) filter (where outreach.event_send_status(i.event_type) is not null) as sent_ts,
-           min(i.event_ts) filter (where i.event_type = 'email_delivered') as delivered_ts,
-           min(i.event_ts) filter (where i.event_type = 'email_open') as opened_ts,
-           min(i.event_ts) filter (where i.event_type = 'email_click') as clicked_ts,
-           min(i.event_ts) filter (where i.event_type = 'email_reply') as replied_ts,
-           min(i.event_ts) filter (where i.event_type = 'email_bounce') as bounced_ts,
-           count(*) filter (where i.event_type = 'email_open') as opens,
-           count(*) filter (where i.event_type = 'email_click') as clicks
-      from ins i
-     group by i.send_id
-  ), stopping as (
-    select i.send_id, i.outreach_id, i.event_type, i.event_ts,
-           case i.event_type
-             when 'email_reply'    then 'replied'
-             when 'meeting_booked' then 'meeting_booked'
-             when 'email_bounce'   then 'bounced'
-             when 'unsubscribe'    then 'unsubscribed'
-             when 'spam_complaint' then 'spam_complaint'
-           end as stop_reason
-      from ins i
-     where i.event_type in ('email_reply', 'meeting_booked', 'email_bounce', 'unsubscribe', 'spam_complaint')
-  ), stop_rows as (
-    -- every row of the enrolment of a stopping event ...
-    select l.send_id, s.event_ts as stop_ts, s.stop_reason
-      from stopping s
-      join outreach.send_log e on e.send_id = s.send_id
-      join outreach.send_log l on l.enrolment_id = e.enrolment_id
-    union all
-    -- ... and, for an opt-out, every queued row of the company.
-    select l.send_id, s.event_ts, s.stop_reason
-      from stopping s
-      join outreach.send_log l on l.outreach_id = s.outreach_id and l.send_status = 'queued'
-     where s.event_type in ('unsubscribe', 'spam_complaint')
-  ), row_stop as (
-    select distinct on (r.send_id) r.send_id, r.stop_ts, r.stop_reason
-      from stop_rows r
-     order by r.send_id, r.stop_ts, r.stop_reason
-  ), changes as (
-    select coalesce(p.send_id, r.send_id) as send_id, p.top_status, p.sent_ts, p.delivered_ts, p.opened_ts,
-           p.clicked_ts, p.replied_ts, p.bounced_ts, p.opens, p.clicks, r.stop_ts, r.stop_reason
-      from per_send p
-      full join row_stop r on r.send_id = p.send_id
-  ), send_upd as (
+    returning e.event_id, e.event_hash, e.send_id, e.event_type, e.event_ts
+  )
+  select array_agg(i.event_hash), array_agg(i.event_id), array_agg(i.send_id), array_agg(i.event_type),
+         array_agg(i.event_ts)
+    into ins_hashes, ins_ids, ins_sends, ins_types, ins_stamps
+    from ins i;
+
+  if ins_ids is not null then
+    -- 6. Each message: status to the highest rank, earliest timestamps, counters.
+    with per_send as (
+      select i.send_id,
+             (array_agg(outreach.event_send_status(i.event_type)
+                        order by outreach.send_status_rank(outreach.event_send_status(i.event_type)) desc nulls last))[1]
+               as top_status,
+             min(i.event_ts) filter (where outreach.event_send_status(i.event_type) is not null) as sent_ts,
+             min(i.event_ts) filter (where i.event_type = 'email_delivered') as delivered_ts,
+             min(i.event_ts) filter (where i.event_type = 'email_open') as opened_ts,
+             min(i.event_ts) filter (where i.event_type = 'email_click') as clicked_ts,
+             min(i.event_ts) filter (where i.event_type = 'email_reply') as replied_ts,
+             min(i.event_ts) filter (where i.event_type = 'email_bounce') as bounced_ts,
+             count(*) filter (where i.event_type = 'email_open') as opens,
+             count(*) filter (where i.event_type = 'email_click') as clicks
+        from unnest(ins_sends, ins_types, ins_stamps) as i(send_id, event_type, event_ts)
+       where outreach.event_send_status(i.event_type) is not null
+       group by i.send_id
+    )
     update outreach.send_log l
        set send_status  = case
-                            when l.send_status = 'cancelled' then 'cancelled'
-                            when outreach.send_status_rank(c.top_status) > outreach.send_status_rank(l.send_status)
+                            when l.send_status <> 'cancelled'
+                             and outreach.send_status_rank(c.top_status) > outreach.send_status_rank(l.send_status)
                               then c.top_status
-                            when l.send_status = 'queued' and c.stop_ts is not null then 'cancelled'
                             else l.send_status
                           end,
            sent_at      = least(l.sent_at, c.sent_ts),
@@ -239,54 +222,90 @@ begin
            clicked_at   = least(l.clicked_at, c.clicked_ts),
            replied_at   = least(l.replied_at, c.replied_ts),
            bounced_at   = least(l.bounced_at, c.bounced_ts),
-           open_count   = l.open_count + coalesce(c.opens, 0),
-           click_count  = l.click_count + coalesce(c.clicks, 0),
-           stopped_at   = least(l.stopped_at, c.stop_ts),
-           stop_reason  = case when c.stop_ts is not null and (l.stopped_at is null or c.stop_ts < l.stopped_at)
-                               then c.stop_reason else l.stop_reason end,
+           open_count   = l.open_count + c.opens,
+           click_count  = l.click_count + c.clicks,
            updated_at   = now()
-      from changes c
-     where l.send_id = c.send_id
-    returning l.send_id
-  ), suppress as (
-    select x.person_id, bool_or(x.event_type in ('unsubscribe', 'spam_complaint')) as unsubscribed
-      from (select l.person_id, s.event_type
-              from stopping s
-              join outreach.send_log l on l.send_id = s.send_id
-             where s.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint') and l.person_id is not null
-            union all
-            select p.person_id, s.event_type
-              from stopping s
-              join outreach.send_log l on l.send_id = s.send_id
-              join outreach.people p on p.outreach_id = l.outreach_id and lower(p.email) = lower(l.email_to)
-             where s.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint') and l.person_id is null) x
-     group by x.person_id
-  ), people_upd as (
-    update outreach.people p
-       set email_status = case when s.unsubscribed then 'unsubscribed' else 'bounced' end,
-           updated_at   = now()
-      from suppress s
-     where p.person_id = s.person_id
-       and p.email_status <> 'unsubscribed'
-       and (s.unsubscribed or p.email_status <> 'bounced')
-    returning p.person_id
-  ), target_upd as (
-    update outreach.company_target t
-       set target_status = 'opted_out',
-           updated_at    = now()
-      from (select distinct l.target_id
-              from stopping s
-              join outreach.send_log l on l.send_id = s.send_id
-             where s.event_type in ('unsubscribe', 'spam_complaint')) o
-     where t.target_id = o.target_id
-       and t.target_status <> 'opted_out'
-    returning t.target_id
-  )
-  select array_agg(i.event_hash), array_agg(i.event_id)
-    into ins_hashes, ins_ids
-    from ins i;
+      from per_send c
+     where l.send_id = c.send_id;
 
-  -- 6. One row per input, in input order. A new statement: it sees events a
+    if ins_types && array['email_reply', 'meeting_booked', 'email_bounce', 'unsubscribe', 'spam_complaint'] then
+      -- 7. Stops: every row of the enrolment (the earliest stop wins); its rows
+      --    still queued are cancelled. An opt-out also stops every queued row of
+      --    the company.
+      with stopping as (
+        select i.send_id, i.event_type, i.event_ts,
+               case i.event_type
+                 when 'email_reply'    then 'replied'
+                 when 'meeting_booked' then 'meeting_booked'
+                 when 'email_bounce'   then 'bounced'
+                 when 'unsubscribe'    then 'unsubscribed'
+                 when 'spam_complaint' then 'spam_complaint'
+               end as stop_reason
+          from unnest(ins_sends, ins_types, ins_stamps) as i(send_id, event_type, event_ts)
+         where i.event_type in ('email_reply', 'meeting_booked', 'email_bounce', 'unsubscribe', 'spam_complaint')
+      ), stop_rows as (
+        select sib.send_id, s.event_ts as stop_ts, s.stop_reason
+          from stopping s
+          join outreach.send_log ev on ev.send_id = s.send_id
+          join outreach.send_log sib on sib.enrolment_id = ev.enrolment_id
+        union all
+        select q.send_id, s.event_ts, s.stop_reason
+          from stopping s
+          join outreach.send_log ev on ev.send_id = s.send_id
+          join outreach.send_log q on q.outreach_id = ev.outreach_id and q.send_status = 'queued'
+         where s.event_type in ('unsubscribe', 'spam_complaint')
+      ), row_stop as (
+        select distinct on (r.send_id) r.send_id, r.stop_ts, r.stop_reason
+          from stop_rows r
+         order by r.send_id, r.stop_ts, r.stop_reason
+      )
+      update outreach.send_log l
+         set send_status = case when l.send_status = 'queued' then 'cancelled' else l.send_status end,
+             stopped_at  = least(l.stopped_at, r.stop_ts),
+             stop_reason = case when l.stopped_at is null or r.stop_ts < l.stopped_at
+                                then r.stop_reason else l.stop_reason end,
+             updated_at  = now()
+        from row_stop r
+       where l.send_id = r.send_id;
+    end if;
+
+    if ins_types && array['email_bounce', 'unsubscribe', 'spam_complaint'] then
+      -- 8. Suppression: the person's email becomes unusable (an unsubscribed person
+      --    stays unsubscribed); an opt-out opts the target out.
+      with suppress as (
+        select x.person_id, bool_or(x.event_type in ('unsubscribe', 'spam_complaint')) as unsubscribed
+          from (select ev.person_id, i.event_type
+                  from unnest(ins_sends, ins_types) as i(send_id, event_type)
+                  join outreach.send_log ev on ev.send_id = i.send_id
+                 where i.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint') and ev.person_id is not null
+                union all
+                select p.person_id, i.event_type
+                  from unnest(ins_sends, ins_types) as i(send_id, event_type)
+                  join outreach.send_log ev on ev.send_id = i.send_id
+                  join outreach.people p on p.outreach_id = ev.outreach_id and lower(p.email) = lower(ev.email_to)
+                 where i.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint') and ev.person_id is null) x
+         group by x.person_id
+      )
+      update outreach.people p
+         set email_status = case when s.unsubscribed then 'unsubscribed' else 'bounced' end,
+             updated_at   = now()
+        from suppress s
+       where p.person_id = s.person_id
+         and p.email_status <> 'unsubscribed'
+         and (s.unsubscribed or p.email_status <> 'bounced');
+
+      update outreach.company_target t
+         set target_status = 'opted_out',
+             updated_at    = now()
+       where t.target_status <> 'opted_out'
+         and t.target_id in (select ev.target_id
+                               from unnest(ins_sends, ins_types) as i(send_id, event_type)
+                               join outreach.send_log ev on ev.send_id = i.send_id
+                              where i.event_type in ('unsubscribe', 'spam_complaint'));
+    end if;
+  end if;
+
+  -- 9. One row per input, in input order. A new statement: it sees events a
   --    concurrent session committed while this one waited on the hash.
   return query
     select u.ord,
