@@ -80,20 +80,20 @@ as $$
                               and e.event_ts <= kill_switch_readings.as_of
                               and c.switch = 'complaint_rate' and e.event_ts > c.events_after)) as complained
   )
-  select r.switch, r.threshold, r.observed, r.sample,
-         case when r.is_cap then r.observed >= r.threshold
-              else r.sample >= s.rate_min_sample and r.observed > r.threshold end
+  -- Rates are compared exactly (events > ceiling × sent); observed is rounded for display.
+  select r.switch, r.threshold,
+         case when r.is_cap then r.hits else round(r.hits / nullif(r.sample, 0), 6) end,
+         r.sample,
+         case when r.is_cap then r.hits >= r.threshold
+              else r.sample >= s.rate_min_sample and r.hits > r.threshold * r.sample end
     from s, caps, rates,
          lateral (values
            (1, 'daily_send_cap',   true,  s.daily_send_cap::numeric,  caps.day_count::numeric,  caps.day_count),
            (2, 'hourly_send_cap',  true,  s.hourly_send_cap::numeric, caps.hour_count::numeric, caps.hour_count),
-           (3, 'bounce_rate',      false, s.bounce_rate_ceiling,
-               round(rates.bounced::numeric / nullif(rates.sent_count, 0), 6), rates.sent_count),
-           (4, 'unsubscribe_rate', false, s.unsubscribe_rate_ceiling,
-               round(rates.unsubscribed::numeric / nullif(rates.sent_count, 0), 6), rates.sent_count),
-           (5, 'complaint_rate',   false, s.complaint_rate_ceiling,
-               round(rates.complained::numeric / nullif(rates.sent_count, 0), 6), rates.sent_count)
-         ) as r(pos, switch, is_cap, threshold, observed, sample)
+           (3, 'bounce_rate',      false, s.bounce_rate_ceiling,      rates.bounced::numeric,      rates.sent_count),
+           (4, 'unsubscribe_rate', false, s.unsubscribe_rate_ceiling, rates.unsubscribed::numeric, rates.sent_count),
+           (5, 'complaint_rate',   false, s.complaint_rate_ceiling,   rates.complained::numeric,   rates.sent_count)
+         ) as r(pos, switch, is_cap, threshold, hits, sample)
    order by r.pos;
 $$;
 comment on function outreach.kill_switch_readings(timestamptz) is

@@ -1,7 +1,7 @@
 -- SPEC §6.11 bounce rate: bounced messages over messages sent, by sent_at in the
 -- rolling window (as_of − 7 days, as_of]; trips above 10 %, halted until cleared.
 begin;
-select plan(14);
+select plan(15);
 \ir ../fixtures.sql
 \ir ../engagement/_fixtures.sql
 
@@ -43,6 +43,13 @@ select ok((select tripped from outreach.check_kill_switches(pg_temp.cid(), '2030
           'a later check with nothing in the window does not reset it');
 select is((select count(*)::int from outreach.kill_switch_history where switch = 'bounce_rate' and action = 'tripped'), 1,
           'one trip in the history');
+
+-- The comparison is exact: 1 in 3 is above a 0.333333 ceiling, though it displays as 0.333333.
+update outreach.settings set bounce_rate_ceiling = 0.333333, rate_min_sample = 3;
+create temp table trio as select array_agg(s) as s from pg_temp.eng_sends(3, '2031-01-01 00:00Z') s;
+select pg_temp.eng_events_on((select s[1:1] from trio), 'email_bounce', '2031-01-01 00:01Z');
+select is((select (observed, threshold, crossed) from outreach.kill_switch_readings('2031-01-02 00:00Z') where switch = 'bounce_rate'),
+          (0.333333, 0.333333, true), 'the rate is compared unrounded (1/3 > 0.333333)');
 
 select * from finish();
 rollback;
