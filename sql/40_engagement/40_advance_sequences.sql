@@ -13,7 +13,8 @@
 -- email_to), is 'queued' with scheduled_at = as_of and the caller's correlation id.
 -- Follow-ups count against the global daily / hourly caps and the campaign's
 -- daily_send_limit (not its total_send_limit, which gates new enrolments), oldest
--- due first; nothing is queued while sending is halted.
+-- due first; nothing is queued while sending is halted. The latest rows are locked
+-- (skip locked) so that a stop recorded concurrently is never missed.
 --------------------------------------------------------------------------------
 
 create or replace function outreach.advance_sequences(correlation_id uuid, as_of timestamptz default now())
@@ -69,6 +70,9 @@ begin
                           and (x.sequence_step > l.sequence_step
                                or x.stopped_at is not null
                                or x.send_status in ('replied', 'bounced')))
+    -- A row record_events is changing right now (a reply stopping the enrolment)
+    -- is left for the next run; a row it changed meanwhile is re-checked.
+       for no key update of l skip locked
   ), due as (
     select lt.outreach_id, lt.target_id, lt.sovereign_company_id, lt.campaign_id, lt.person_id,
            lt.enrolment_id, lt.email_to, lt.sequence_step + 1 as next_step, sq.sequence_id as next_sequence_id,
