@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+/** A five-field crontab schedule (graphile-worker evaluates it in UTC). */
+const cron = z
+  .string()
+  .regex(/^\s*(\S+\s+){4}\S+\s*$/, "must be a five-field cron schedule, e.g. */5 * * * *");
+
 /** Runner configuration, read once from the environment and validated. */
 const Env = z.object({
   DATABASE_URL: z
@@ -10,8 +15,12 @@ const Env = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
-  CRON_INIT_PENDING: z.string().default("*/5 * * * *"),
+  CRON_INIT_PENDING: cron.default("*/5 * * * *"),
   INIT_PENDING_MAX_ROWS: z.coerce.number().int().min(1).default(1000),
+  CRON_PROMOTE: cron.default("*/5 * * * *"),
+  PROMOTE_MAX_ROWS: z.coerce.number().int().min(1).default(100),
+  CRON_CHECK_KILL_SWITCHES: cron.default("* * * * *"),
+  CRON_ADVANCE_SEQUENCES: cron.default("*/15 * * * *"),
 });
 
 export type Config = z.infer<typeof Env>;

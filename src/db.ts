@@ -35,3 +35,101 @@ export async function recordError(
       detail => ${sql.json((e.detail ?? {}) as postgres.JSONValue)}::jsonb,
       outreach_id => ${e.outreachId ?? null}::uuid)`;
 }
+
+export interface Promotion {
+  outreach_id: string;
+  send_id: string | null;
+  campaign_id: string;
+  sequence_id: string;
+  person_id: string;
+  slot_type: string;
+  email_to: string;
+}
+
+export async function promote(
+  sql: Sql,
+  correlationId: string,
+  opts: { maxRows: number; asOf?: Date; dryRun?: boolean },
+): Promise<Promotion[]> {
+  return sql<Promotion[]>`
+    select * from outreach.promote(
+      correlation_id => ${correlationId}::uuid,
+      max_rows => ${opts.maxRows}::int,
+      as_of => coalesce(${opts.asOf ?? null}::timestamptz, now()),
+      dry_run => ${opts.dryRun ?? false}::boolean)`;
+}
+
+export interface SwitchRow {
+  switch: string;
+  threshold: string | null;
+  observed: string | null;
+  tripped: boolean;
+  tripped_at: Date | null;
+  resumes_at: Date | null;
+  action: string;
+}
+
+export async function checkKillSwitches(sql: Sql, correlationId: string): Promise<SwitchRow[]> {
+  return sql<SwitchRow[]>`select * from outreach.check_kill_switches(correlation_id => ${correlationId}::uuid)`;
+}
+
+export async function killSwitchBoard(sql: Sql): Promise<SwitchRow[]> {
+  return sql<SwitchRow[]>`select * from outreach.kill_switches()`;
+}
+
+export async function advanceSequences(sql: Sql, correlationId: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select outreach.advance_sequences(correlation_id => ${correlationId}::uuid) as n`;
+  return row?.n ?? 0;
+}
+
+export interface EventInput {
+  send_id: string;
+  event_type: string;
+  event_ts: string;
+  source_system: string;
+  metadata?: Record<string, unknown>;
+}
+
+export async function recordEvents(
+  sql: Sql,
+  correlationId: string,
+  events: EventInput[],
+): Promise<{ recorded: number; duplicates: number }> {
+  const [row] = await sql<{ recorded: number; duplicates: number }[]>`
+    select count(*) filter (where not r.is_duplicate)::int as recorded,
+           count(*) filter (where r.is_duplicate)::int as duplicates
+      from outreach.record_events(
+             events => ${sql.json(events as unknown as postgres.JSONValue)}::jsonb,
+             correlation_id => ${correlationId}::uuid) r`;
+  return row ?? { recorded: 0, duplicates: 0 };
+}
+
+export interface Booking {
+  sid: string;
+  oid: string;
+  exp: number;
+  sig: string;
+  booked_at: string;
+  payload?: Record<string, unknown>;
+}
+
+export async function recordMeetingBooked(sql: Sql, correlationId: string, b: Booking): Promise<string> {
+  const [row] = await sql<{ handoff_id: string }[]>`
+    select outreach.record_meeting_booked(
+      sid => ${b.sid}::uuid, oid => ${b.oid}::uuid, exp => ${b.exp}::bigint, sig => ${b.sig}::text,
+      booked_at => ${b.booked_at}::timestamptz, correlation_id => ${correlationId}::uuid,
+      payload => ${sql.json((b.payload ?? {}) as postgres.JSONValue)}::jsonb) as handoff_id`;
+  if (!row) throw new Error("record_meeting_booked returned nothing");
+  return row.handoff_id;
+}
+
+export interface FunnelRow {
+  reason: string;
+  records: string;
+  sole_blocker: string | null;
+}
+
+export async function gateFunnel(sql: Sql): Promise<FunnelRow[]> {
+  return sql<FunnelRow[]>`select reason, records::text, sole_blocker::text from outreach.v_gate_funnel`;
+}

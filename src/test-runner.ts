@@ -250,6 +250,13 @@ async function main(): Promise<number> {
         settings: shares[0] ? { extension_control_path: `$system:${shares[0]}` } : {},
       });
       adminUrl = embedded.adminUrl;
+      const server = embedded;
+      for (const sig of ["SIGINT", "SIGTERM"] as const) {
+        process.once(sig, () => {
+          say(`test: ${sig}, stopping the embedded server`);
+          void server.stop().finally(() => process.exit(130));
+        });
+      }
       say(`test: embedded PostgreSQL on port ${embedded.port}`);
     }
     const admin = adminSql(adminUrl);

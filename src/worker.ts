@@ -6,21 +6,34 @@ import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphil
 import pg from "pg";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
+import advanceSequences from "../tasks/advance_sequences.ts";
+import checkKillSwitches from "../tasks/check_kill_switches.ts";
 import initPending from "../tasks/init_pending.ts";
+import promote from "../tasks/promote.ts";
+import recordEvents from "../tasks/record_events.ts";
+import recordMeetingBooked from "../tasks/record_meeting_booked.ts";
 
 export const taskList: TaskList = {
   init_pending: initPending,
+  promote,
+  check_kill_switches: checkKillSwitches,
+  advance_sequences: advanceSequences,
+  record_events: recordEvents,
+  record_meeting_booked: recordMeetingBooked,
 };
 
 /** One line per periodic task; explicit ids so renaming a task never double-schedules. */
 export function crontab(config: Config): string {
   return [
     `${config.CRON_INIT_PENDING} init_pending ?id=init_pending&max=1 ${JSON.stringify({ max_rows: config.INIT_PENDING_MAX_ROWS })}`,
+    `${config.CRON_CHECK_KILL_SWITCHES} check_kill_switches ?id=check_kill_switches&max=1 {}`,
+    `${config.CRON_PROMOTE} promote ?id=promote&max=1 ${JSON.stringify({ max_rows: config.PROMOTE_MAX_ROWS })}`,
+    `${config.CRON_ADVANCE_SEQUENCES} advance_sequences ?id=advance_sequences&max=1 {}`,
   ].join("\n");
 }
 
 /** graphile-worker's own messages, as JSON lines through the hub's logger. */
-function workerLogger(log: Logger): WorkerLogger {
+export function workerLogger(log: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     const line = { component: "graphile-worker", job_id: scope.jobId, task: scope.taskIdentifier, ...meta };
     if (level === "error") log.error(line, message);
@@ -57,6 +70,13 @@ export async function startWorker(url: string, config: Config, log: Logger): Pro
     runner,
     stop: async () => {
       await runner.stop();
+      // graphile-worker 0.17 marks a job complete without awaiting it; let those
+      // last queries finish before the pool goes, or the job stays locked.
+      const deadline = Date.now() + 5_000;
+      await new Promise((r) => setTimeout(r, 20));
+      while (pgPool.totalCount - pgPool.idleCount + pgPool.waitingCount > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await pgPool.end();
     },
   };
