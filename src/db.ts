@@ -133,3 +133,28 @@ export interface FunnelRow {
 export async function gateFunnel(sql: Sql): Promise<FunnelRow[]> {
   return sql<FunnelRow[]>`select reason, records::text, sole_blocker::text from outreach.v_gate_funnel`;
 }
+
+export type Enqueued = { duplicate: boolean; jobId: string };
+
+/**
+ * Adds a graphile-worker job unless a job with the same key is still queued;
+ * serialised per key, so concurrent replays add one.
+ */
+export async function enqueueOnce(sql: Sql, task: string, key: string, payload: Record<string, unknown>): Promise<Enqueued> {
+  return sql.begin(async (tx): Promise<Enqueued> => {
+    await tx`select pg_advisory_xact_lock(hashtext(${"outreach.webhook"}::text), hashtext(${key}::text))`;
+    const [existing] = await tx<{ id: string }[]>`
+      select id::text as id from graphile_worker.jobs where key = ${key}::text limit 1`;
+    if (existing) return { duplicate: true, jobId: existing.id };
+    const [job] = await tx<{ id: string }[]>`
+      select id::text as id
+        from graphile_worker.add_job(
+               identifier => ${task}::text,
+               payload => ${tx.json(payload as postgres.JSONValue)}::json,
+               job_key => ${key}::text,
+               job_key_mode => ${"preserve_run_at"}::text,
+               max_attempts => ${25}::int)`;
+    if (!job) throw new Error(`add_job returned no row for ${task}`);
+    return { duplicate: false, jobId: job.id };
+  });
+}

@@ -40,6 +40,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type postgres from "postgres";
 import { z } from "zod";
+import { enqueueOnce, type Enqueued } from "./db.ts";
 
 // ---------------------------------------------------------------- configuration
 
@@ -217,27 +218,7 @@ class RecentKeys {
 
 // ---------------------------------------------------------------- queue
 
-type Enqueued = { duplicate: false; jobId: string } | { duplicate: true; jobId: string };
-
-/** Adds the job unless a job with its key exists; serialised per key, so concurrent replays add one. */
-async function enqueue(sql: postgres.Sql, task: string, key: string, payload: Record<string, unknown>): Promise<Enqueued> {
-  return sql.begin(async (tx): Promise<Enqueued> => {
-    await tx`select pg_advisory_xact_lock(hashtext(${"outreach.webhook"}::text), hashtext(${key}::text))`;
-    const [existing] = await tx<{ id: string }[]>`
-      select id::text as id from graphile_worker.jobs where key = ${key}::text limit 1`;
-    if (existing) return { duplicate: true, jobId: existing.id };
-    const [job] = await tx<{ id: string }[]>`
-      select id::text as id
-        from graphile_worker.add_job(
-               identifier => ${task}::text,
-               payload => ${tx.json(payload as postgres.JSONValue)}::json,
-               job_key => ${key}::text,
-               job_key_mode => ${"preserve_run_at"}::text,
-               max_attempts => ${25}::int)`;
-    if (!job) throw new Error(`add_job returned no row for ${task}`);
-    return { duplicate: false, jobId: job.id };
-  });
-}
+// enqueueOnce lives in db.ts with every other SQL call of the runner.
 
 // ---------------------------------------------------------------- server
 
@@ -383,7 +364,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     }
     let queued: Enqueued;
     try {
-      queued = await enqueue(sql, route.task, key, { ...parsed.data, correlation_id: cid });
+      queued = await enqueueOnce(sql, route.task, key, { ...parsed.data, correlation_id: cid });
     } catch (err) {
       const e = err as Error & { code?: string };
       return {

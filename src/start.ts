@@ -3,6 +3,7 @@
  * run the worker with its crontab until SIGINT/SIGTERM, then stop cleanly.
  */
 import { loadConfig } from "./config.ts";
+import { loadWebhookConfig, startWebhookServer, type WebhookServer } from "./http.ts";
 import { connect } from "./db.ts";
 import { makeLogger } from "./log.ts";
 import { migrate } from "./migrate.ts";
@@ -12,6 +13,7 @@ import { startWorker } from "./worker.ts";
 
 const started = Date.now();
 const config = loadConfig();
+const webhookConfig = loadWebhookConfig();
 const log = makeLogger(config.LOG_LEVEL);
 
 const db = await openDatabase(config);
@@ -21,8 +23,17 @@ try {
   await migrate(db.url);
   setTaskContext({ sql, log });
   const worker = await startWorker(db.url, config, log);
+  const webhooks: WebhookServer | undefined = webhookConfig
+    ? await startWebhookServer({ config: webhookConfig, sql, log })
+    : undefined;
   log.info(
-    { event: "ready", embedded: db.embedded, ms: Date.now() - started, crontab: config.CRON_INIT_PENDING },
+    {
+      event: "ready",
+      embedded: db.embedded,
+      ms: Date.now() - started,
+      webhook_port: webhooks?.port ?? null,
+      cron: { init_pending: config.CRON_INIT_PENDING, promote: config.CRON_PROMOTE, check_kill_switches: config.CRON_CHECK_KILL_SWITCHES, advance_sequences: config.CRON_ADVANCE_SEQUENCES },
+    },
     "outreach hub ready: worker running",
   );
 
@@ -31,6 +42,7 @@ try {
     stopping = true;
     log.info({ event: "stopping", signal }, "stopping: waiting for running jobs");
     try {
+      await webhooks?.close();
       await worker.stop();
       await sql.end({ timeout: 5 });
     } finally {

@@ -54,3 +54,57 @@ describe("npm start", () => {
     expect(cron.map((r) => r.identifier)).toContain("init_pending");
   });
 });
+
+describe("npm start with the webhook receiver", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it("takes a signed booking over HTTP through the queue to a handoff", async () => {
+    const { randomBytes } = await import("node:crypto");
+    const { signatureHeader } = await import("../../src/http.ts");
+    const secret = randomBytes(32).toString("hex");
+    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/start.ts"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: db.url, WEBHOOK_PORT: "0", WEBHOOK_SECRET: secret, WORKER_POLL_INTERVAL_MS: "200" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await expect.poll(() => out.includes('"event":"ready"'), { timeout: 45_000, interval: 100 }).toBe(true);
+      const ready = JSON.parse(out.split("\n").find((l) => l.includes('"event":"ready"')) ?? "{}") as { webhook_port?: number };
+      expect(ready.webhook_port).toBeGreaterThan(0);
+
+      const [made] = await db.sql<{ oid: string }[]>`
+        with c as (insert into cl.company_identity (company_name) values ('Booked Co') returning sovereign_company_id)
+        select outreach.init_outreach(c.sovereign_company_id, gen_random_uuid())::text as oid from c`;
+      const [rec] = await db.sql<{ oid: string; link: string }[]>`
+        select ${made!.oid}::text as oid, outreach.calendar_link(${made!.oid}::uuid) as link`;
+      const q = new URL(rec!.link).searchParams;
+      const body = JSON.stringify({
+        sid: q.get("sid"), oid: q.get("oid"), exp: Number(q.get("exp")), sig: q.get("sig"), booked_at: new Date().toISOString(),
+      });
+      const res = await fetch(`http://127.0.0.1:${ready.webhook_port}/webhooks/booking`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "outreach-signature": signatureHeader(secret, body) },
+        body,
+      });
+      expect(res.status).toBe(202);
+      await expect
+        .poll(async () => (await db.sql`select 1 from outreach.handoffs where outreach_id = ${rec!.oid}::uuid`).length, { timeout: 20_000 })
+        .toBe(1);
+      const [spine] = await db.sql<{ status: string }[]>`select status from outreach.outreach where outreach_id = ${rec!.oid}::uuid`;
+      expect(spine?.status).toBe("HANDED_OFF");
+    } finally {
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
+  });
+});

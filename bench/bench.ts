@@ -1,0 +1,211 @@
+/**
+ * `npm run bench -- --companies N [--seed S] [--json FILE] [--runs R] [--sample K]`
+ *
+ * Builds the synthetic dataset (SPEC §8 rates) in a fresh database on DATABASE_URL's
+ * server or an embedded one, then measures:
+ *   1. full candidates() evaluation, server side (EXPLAIN ANALYZE, all rows produced) and
+ *      fetched by the client, min/median of R runs;
+ *   2. one company through v_candidates by outreach_id, p50/p99 over 1,000 random ids;
+ *   3. promote throughput with caps lifted (enrolments/s);
+ *   4. record_events (batches of 1,000) and record_event (one per call) throughput (events/s);
+ *   5. the same eligibility decisions made the seeds' way — one company at a time from
+ *      the client, a query per company, slot and person — and the ratio to (1).
+ * Prints a table and writes JSON (default bench/results/bench-<N>.json).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import Table from "cli-table3";
+import postgres from "postgres";
+import { startEmbedded, type EmbeddedServer } from "../src/embedded.ts";
+import { generate } from "../src/generate.ts";
+import { migrate } from "../src/migrate.ts";
+import { createDatabase, dropDatabase, withDatabase } from "../src/pgurl.ts";
+import { seedsWayDecision } from "./seeds-way.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    companies: { type: "string", default: "95004" },
+    seed: { type: "string", default: "42" },
+    json: { type: "string" },
+    runs: { type: "string", default: "5" },
+    sample: { type: "string", default: "2000" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const N = Number(args.companies);
+const seed = Number(args.seed);
+const runs = Number(args.runs);
+const sample = Number(args.sample);
+if (![N, seed, runs, sample].every((x) => Number.isInteger(x) && x > 0)) {
+  console.error("usage: npm run bench -- --companies N [--seed S] [--json FILE] [--runs R] [--sample K] [--keep]");
+  process.exit(2);
+}
+
+const say = (s: string) => process.stderr.write(`${s}\n`);
+const ms = (ns: bigint) => Number(ns) / 1e6;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+const time = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  return [ms(process.hrtime.bigint() - t), r];
+};
+
+let embedded: EmbeddedServer | undefined;
+let adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) {
+  embedded = await startEmbedded({
+    dir: path.join(os.tmpdir(), `oeh-bench-${randomBytes(4).toString("hex")}`),
+    persistent: false,
+    settings: { shared_buffers: "1GB", work_mem: "64MB", maintenance_work_mem: "512MB", max_wal_size: "4GB", synchronous_commit: "off" },
+  });
+  adminUrl = embedded.adminUrl;
+}
+const dbName = `oeh_bench_${Date.now().toString(36)}`;
+await createDatabase(adminUrl, dbName);
+const url = withDatabase(adminUrl, dbName);
+const sql = postgres(url, { max: 4, onnotice: () => {} });
+const result: Record<string, unknown> = { companies: N, seed, runs, machine: { cpus: os.cpus().length, node: process.version } };
+
+try {
+  const [ver] = await sql<{ v: string; wm: string }[]>`select current_setting('server_version') as v, current_setting('work_mem') as wm`;
+  result.server = { version: ver?.v, work_mem: ver?.wm, embedded: Boolean(embedded) };
+  say(`bench: PostgreSQL ${ver?.v} (${embedded ? "embedded" : "DATABASE_URL"}), work_mem ${ver?.wm}, database ${dbName}`);
+  await migrate(url);
+
+  say(`bench: generating ${N.toLocaleString("en")} companies (seed ${seed})`);
+  const [genMs] = await time(() =>
+    generate(sql, {
+      companies: N,
+      seed,
+      onProgress: (step, done, total) => {
+        if (done === total || done % 200_000 === 0) say(`  ${step.padEnd(18)} ${done.toLocaleString("en")} / ${total.toLocaleString("en")}`);
+      },
+    }),
+  );
+  const [shape] = await sql<Record<string, number>[]>`
+    select (select count(*)::int from outreach.outreach) as records,
+           (select count(*)::int from outreach.company_slot) as slots,
+           (select count(*)::int from outreach.company_slot where person_id is not null) as filled_slots,
+           (select count(*)::int from outreach.bit_scores) as bit_scores,
+           (select count(*)::int from outreach.send_log) as sends`;
+  result.dataset = { ...shape, generate_s: +(genMs / 1000).toFixed(1) };
+  say(`bench: dataset ${JSON.stringify(result.dataset)}`);
+
+  // 1. Full evaluation.
+  const server: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const plan = await sql.unsafe(`explain (analyze, timing off, format json) select * from outreach.candidates(now())`);
+    const j = (plan[0] as Record<string, { "Execution Time": number; "Planning Time": number }[]>)["QUERY PLAN"]?.[0];
+    if (j) server.push(j["Execution Time"] + j["Planning Time"]);
+  }
+  const fetched: number[] = [];
+  let eligible = 0;
+  for (let i = 0; i < Math.min(runs, 3); i++) {
+    const [t, rows] = await time(() => sql`select * from outreach.candidates(now())`.values());
+    fetched.push(t);
+    eligible = rows.filter((r) => r[14] === true).length;
+  }
+  result.full_evaluation = {
+    server_ms: { min: Math.min(...server), median: median(server) },
+    fetched_ms: { min: Math.min(...fetched), median: median(fetched) },
+    eligible,
+  };
+
+  // 2. One company by id.
+  const ids = (await sql<{ id: string }[]>`select outreach_id::text as id from outreach.outreach order by random() limit 1000`).map((r) => r.id);
+  for (const id of ids.slice(0, 50)) await sql`select * from outreach.v_candidates where outreach_id = ${id}::uuid`; // warm
+  const one: number[] = [];
+  for (const id of ids) {
+    const [t] = await time(() => sql`select * from outreach.v_candidates where outreach_id = ${id}::uuid`);
+    one.push(t);
+  }
+  result.one_company_ms = { p50: pct(one, 50), p99: pct(one, 99), n: one.length };
+
+  // 5. The seeds' way, on a sample, extrapolated to every record.
+  const sampleIds = ids.slice(0, Math.min(sample, ids.length));
+  const [seedsMs, decisions] = await time(async () => {
+    const out: boolean[] = [];
+    for (const id of sampleIds) out.push(await seedsWayDecision(sql, id));
+    return out;
+  });
+  const agree = await sql<{ n: number }[]>`
+    select count(*)::int as n from outreach.candidates(now()) c
+     where c.outreach_id = any (${sampleIds}::uuid[]) and c.eligible`;
+  const perCompany = seedsMs / sampleIds.length;
+  const seedsFull = perCompany * (shape?.records ?? N);
+  result.seeds_way = {
+    sample: sampleIds.length,
+    per_company_ms: perCompany,
+    extrapolated_full_ms: seedsFull,
+    ratio_vs_full_evaluation: seedsFull / median(server),
+    eligible_in_sample: { seeds_way: decisions.filter(Boolean).length, hub: agree[0]?.n },
+  };
+
+  // 3. promote with caps lifted.
+  await sql`update outreach.settings set daily_send_cap = 100000000, hourly_send_cap = 100000000`;
+  await sql`update outreach.campaigns set daily_send_limit = null`;
+  const [promoteMs, promoted] = await time(() =>
+    sql`select count(*)::int as n from outreach.promote(${randomUUID()}::uuid, 10000000)`.then((r) => r[0]?.n ?? 0),
+  );
+  result.promote = { enrolled: promoted, ms: promoteMs, per_second: promoted / (promoteMs / 1000) };
+
+  // 4. Events: a batch form over every queued send, then one-by-one.
+  const sends = (await sql<{ id: string }[]>`select send_id::text as id from outreach.send_log where send_status = 'queued'`).map((r) => r.id);
+  const base = Date.now();
+  const events = sends.flatMap((id, i) => [
+    { send_id: id, event_type: "email_sent", event_ts: new Date(base + i).toISOString(), source_system: "bench" },
+    { send_id: id, event_type: "email_open", event_ts: new Date(base + 60_000 + i).toISOString(), source_system: "bench" },
+  ]);
+  let batchMs = 0;
+  for (let i = 0; i < events.length; i += 1000) {
+    const chunk = events.slice(i, i + 1000);
+    const [t] = await time(() => sql`select count(*) from outreach.record_events(${sql.json(chunk)}::jsonb, ${randomUUID()}::uuid)`);
+    batchMs += t;
+  }
+  const singles = sends.slice(0, 1000);
+  const [singleMs] = await time(async () => {
+    for (const [i, id] of singles.entries()) {
+      await sql`select * from outreach.record_event(${id}::uuid, 'email_click', ${new Date(base + 120_000 + i).toISOString()}::timestamptz, 'bench')`;
+    }
+  });
+  result.events = {
+    batched: { events: events.length, ms: batchMs, per_second: events.length / (batchMs / 1000) },
+    one_by_one: { events: singles.length, ms: singleMs, per_second: singles.length / (singleMs / 1000) },
+  };
+
+  const t = new Table({ head: ["measure", `N = ${N.toLocaleString("en")}`] });
+  const fe = result.full_evaluation as { server_ms: { min: number; median: number }; fetched_ms: { min: number; median: number } };
+  const sw = result.seeds_way as { per_company_ms: number; ratio_vs_full_evaluation: number };
+  const ev = result.events as { batched: { per_second: number }; one_by_one: { per_second: number } };
+  const pr = result.promote as { per_second: number; enrolled: number };
+  const oc = result.one_company_ms as { p50: number; p99: number };
+  t.push(
+    ["full candidates(), server (min / median)", `${fe.server_ms.min.toFixed(0)} / ${fe.server_ms.median.toFixed(0)} ms`],
+    ["full candidates(), fetched by client (min / median)", `${fe.fetched_ms.min.toFixed(0)} / ${fe.fetched_ms.median.toFixed(0)} ms`],
+    ["one company via v_candidates (p50 / p99)", `${oc.p50.toFixed(2)} / ${oc.p99.toFixed(2)} ms`],
+    ["promote, caps lifted", `${pr.per_second.toFixed(0)} enrolments/s (${pr.enrolled})`],
+    ["record_events, batches of 1,000", `${ev.batched.per_second.toFixed(0)} events/s`],
+    ["record_event, one per call", `${ev.one_by_one.per_second.toFixed(0)} events/s`],
+    ["seeds' way, per company", `${sw.per_company_ms.toFixed(2)} ms`],
+    ["seeds' way ÷ full evaluation", `${sw.ratio_vs_full_evaluation.toFixed(0)}×`],
+  );
+  process.stdout.write(`${t.toString()}\n`);
+  const file = args.json ?? path.join("bench", "results", `bench-${N}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  say(`bench: JSON written to ${file}`);
+} finally {
+  await sql.end({ timeout: 5 });
+  if (!args.keep) await dropDatabase(adminUrl, dbName).catch(() => {});
+  if (embedded) await embedded.stop();
+}
