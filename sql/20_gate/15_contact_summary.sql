@@ -1,0 +1,131 @@
+--------------------------------------------------------------------------------
+-- The contact summary on company_target (contact_person_id, contact_slot,
+-- contact_email, filled_slots): recomputed set-based, once per statement, for the
+-- records a statement on company_slot or people touched. candidates() reads it.
+--------------------------------------------------------------------------------
+
+create or replace function outreach_private.refresh_contact_summary(outreach_ids uuid[])
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if outreach_ids is null or cardinality(outreach_ids) = 0 then
+    return;
+  end if;
+  -- Take the targets' row locks first (in a stable order), then read the slots: a
+  -- concurrent change of the same record waits here and is seen once it commits.
+  perform 1
+     from outreach.company_target t
+    where t.outreach_id = any (outreach_ids)
+    order by t.outreach_id
+      for no key update;
+
+  update outreach.company_target t
+     set contact_person_id = c.person_id, contact_slot = c.slot_type, contact_email = c.email,
+         filled_slots = c.filled
+    from (
+      select ids.outreach_id, best.person_id, best.slot_type, best.email, coalesce(cnt.filled, 0)::smallint as filled
+        from (select distinct u.id as outreach_id from unnest(outreach_ids) u(id)) ids
+        left join lateral (
+          select p.person_id, cs.slot_type, p.email
+            from outreach.company_slot cs
+            join outreach.people p on p.person_id = cs.person_id
+           where cs.outreach_id = ids.outreach_id
+             and outreach.email_usable(p.email, p.email_status)
+           order by outreach.slot_rank(cs.slot_type)
+           limit 1
+        ) best on true
+        left join lateral (
+          select count(*) as filled
+            from outreach.company_slot cs
+           where cs.outreach_id = ids.outreach_id and cs.person_id is not null
+        ) cnt on true
+    ) c
+   where t.outreach_id = c.outreach_id
+     and (t.contact_person_id, t.contact_slot, t.contact_email, t.filled_slots)
+         is distinct from (c.person_id, c.slot_type, c.email, c.filled);
+end
+$$;
+comment on function outreach_private.refresh_contact_summary(uuid[]) is
+  'Recomputes the contact summary columns of company_target for the given outreach records (locks their target rows first).';
+
+create or replace function outreach_private.slots_changed()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  ids uuid[];
+begin
+  if tg_op = 'INSERT' then
+    select array_agg(distinct n.outreach_id) into ids from new_rows n where n.person_id is not null;
+  elsif tg_op = 'UPDATE' then
+    select array_agg(distinct x.outreach_id) into ids
+      from (select n.outreach_id from new_rows n join old_rows o on o.outreach_id = n.outreach_id and o.slot_type = n.slot_type
+             where n.person_id is distinct from o.person_id
+            union all
+            select n.outreach_id from new_rows n
+             where not exists (select 1 from old_rows o where o.outreach_id = n.outreach_id and o.slot_type = n.slot_type)
+            union all
+            select o.outreach_id from old_rows o
+             where not exists (select 1 from new_rows n where n.outreach_id = o.outreach_id and n.slot_type = o.slot_type)) x;
+  else
+    select array_agg(distinct o.outreach_id) into ids from old_rows o where o.person_id is not null;
+  end if;
+  perform outreach_private.refresh_contact_summary(ids);
+  return null;
+end
+$$;
+comment on function outreach_private.slots_changed() is
+  'Statement trigger on company_slot: refreshes the contact summary of the records whose slot assignments changed.';
+
+create or replace function outreach_private.people_changed()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  ids uuid[];
+begin
+  -- Only a slotted person's email or status (or record) matters.
+  select array_agg(distinct cs.outreach_id) into ids
+    from new_rows n
+    join old_rows o on o.person_id = n.person_id
+    join outreach.company_slot cs on cs.person_id = n.person_id
+   where (n.email, n.email_status, n.outreach_id) is distinct from (o.email, o.email_status, o.outreach_id);
+  perform outreach_private.refresh_contact_summary(ids);
+  return null;
+end
+$$;
+comment on function outreach_private.people_changed() is
+  'Statement trigger on people: refreshes the contact summary of the records whose slotted person changed email or status.';
+
+drop trigger if exists company_slot_summary_insert on outreach.company_slot;
+create trigger company_slot_summary_insert
+  after insert on outreach.company_slot
+  referencing new table as new_rows
+  for each statement execute function outreach_private.slots_changed();
+drop trigger if exists company_slot_summary_update on outreach.company_slot;
+create trigger company_slot_summary_update
+  after update on outreach.company_slot
+  referencing new table as new_rows old table as old_rows
+  for each statement execute function outreach_private.slots_changed();
+drop trigger if exists company_slot_summary_delete on outreach.company_slot;
+create trigger company_slot_summary_delete
+  after delete on outreach.company_slot
+  referencing old table as old_rows
+  for each statement execute function outreach_private.slots_changed();
+drop trigger if exists people_summary_update on outreach.people;
+create trigger people_summary_update
+  after update on outreach.people
+  referencing new table as new_rows old table as old_rows
+  for each statement execute function outreach_private.people_changed();
+
+comment on trigger company_slot_summary_insert on outreach.company_slot is 'Keeps company_target''s contact summary current.';
+comment on trigger company_slot_summary_update on outreach.company_slot is 'Keeps company_target''s contact summary current.';
+comment on trigger company_slot_summary_delete on outreach.company_slot is 'Keeps company_target''s contact summary current.';
+comment on trigger people_summary_update on outreach.people is 'Keeps company_target''s contact summary current.';
