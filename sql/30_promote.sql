@@ -102,17 +102,56 @@ begin
        where cg.daily_send_limit is null or p.nth_in_campaign <= cg.daily_send_limit - today.used
        order by p.bit_score desc, p.outreach_id
        limit room
+    ), msg as materialized (
+      -- For audit: the proof line, and the subject rendered from the audience × pressure
+      -- class template when the message is authorized for the contact being queued.
+      -- A subject that cannot render (missing value, missing template) is stored as
+      -- NULL and recorded in outreach_errors below; it never stops the promotion.
+      select k.*, m.authorized, m.audience, m.pressure_class, m.proof_line,
+             t.audience is not null as has_template,
+             case when m.authorized and m.audience = k.slot_type
+                  then outreach.try_render_template(t.subject_template, m.placeholder_values) end as subject,
+             case when m.authorized
+                  then outreach.missing_placeholders(t.subject_template, m.placeholder_values) end as missing
+        from pick k
+        cross join lateral outreach.message_context(k.outreach_id, promote.as_of) m
+        left join outreach.message_templates t
+          on t.audience = m.audience and t.pressure_class = m.pressure_class
+       where not promote.dry_run
     ), queued as (
       insert into outreach.send_log as l
              (outreach_id, target_id, sovereign_company_id, campaign_id, sequence_id, person_id,
-              email_to, sequence_step, send_status, scheduled_at, correlation_id)
+              email_to, sequence_step, send_status, scheduled_at, correlation_id, proof_line, subject)
       select k.outreach_id, k.target_id, k.sovereign_company_id, k.campaign_id, k.sequence_id, k.person_id,
-             k.email_to, 1, 'queued', promote.as_of, promote.correlation_id
-        from pick k
-       where not promote.dry_run
+             k.email_to, 1, 'queued', promote.as_of, promote.correlation_id, k.proof_line, k.subject
+        from msg k
       -- A row queued by anyone else meanwhile wins; this record is simply skipped.
       on conflict (outreach_id) where send_status = 'queued' do nothing
       returning l.outreach_id, l.send_id
+    ), sent as materialized (
+      -- outreach_id → send_id of what was queued. CTE row estimates are tiny, so a join
+      -- between two CTEs plans as a nested loop (quadratic in max_rows); a jsonb map is
+      -- probed by key instead.
+      select coalesce(jsonb_object_agg(q.outreach_id::text, q.send_id), '{}') as send_ids
+        from queued q
+    ), render_errors as (
+      insert into outreach.outreach_errors (correlation_id, source, sqlstate, message, detail, outreach_id)
+      select promote.correlation_id, 'outreach.promote',
+             case when m.has_template then 'OR010' else 'OR011' end,
+             case when m.has_template
+                  then format('subject placeholder {{%s}} has no value for outreach record %s',
+                              array_to_string(m.missing, '}}, {{'), m.outreach_id)
+                  else format('no message template for audience %s and pressure class %s (outreach record %s)',
+                              m.audience, m.pressure_class, m.outreach_id) end,
+             jsonb_build_object('send_id', s.send_ids -> (m.outreach_id::text), 'audience', m.audience,
+                                'pressure_class', m.pressure_class, 'missing', to_jsonb(m.missing),
+                                'action', 'queued with subject NULL'),
+             m.outreach_id
+        from msg m
+        cross join sent s
+       where m.authorized and m.subject is null
+         and (not m.has_template or cardinality(m.missing) > 0)
+         and s.send_ids ? (m.outreach_id::text)
     ), targets as (
       update outreach.company_target t
          set target_status = 'active', updated_at = now()
@@ -124,12 +163,13 @@ begin
         from queued q
        where o.outreach_id = q.outreach_id and o.status = 'INIT'
     )
-    select k.outreach_id, q.send_id, k.campaign_id, k.sequence_id, k.person_id, k.slot_type, k.email_to
+    select k.outreach_id, (s.send_ids ->> (k.outreach_id::text))::uuid, k.campaign_id, k.sequence_id,
+           k.person_id, k.slot_type, k.email_to
       from pick k
-      left join queued q on q.outreach_id = k.outreach_id
-     where promote.dry_run or q.send_id is not null
+      cross join sent s
+     where promote.dry_run or s.send_ids ? (k.outreach_id::text)
      order by k.score desc, k.outreach_id;
 end
 $$;
 comment on function outreach.promote(uuid, int, timestamptz, boolean) is
-  'Enrols eligible records, best BIT score first: queues step 1 in send_log (scheduled at as_of, with the correlation id), marks the target active and the spine ACTIVE. Never over the daily/hourly caps or a campaign''s daily limit, nothing while halted; dry_run writes nothing.';
+  'Enrols eligible records, best BIT score first: queues step 1 in send_log (scheduled at as_of, with the correlation id, the proof line and the rendered subject of an authorized message), marks the target active and the spine ACTIVE. A subject that cannot render is stored NULL and recorded in outreach_errors. Never over the daily/hourly caps or a campaign''s daily limit, nothing while halted; dry_run writes nothing.';

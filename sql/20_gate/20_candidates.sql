@@ -19,10 +19,29 @@ as $$
   select array['no_company_target', 'missing_domain', 'missing_email_pattern', 'bit_below_threshold',
                'no_anchor_slot', 'no_contact_email', 'cooling_off', 'already_in_outreach',
                'target_paused', 'target_opted_out', 'target_exhausted', 'no_matching_campaign',
-               'handed_off']
+               'handed_off', 'band_below_3']
 $$;
 comment on function outreach.blocking_reason_codes() is
-  'Every blocking reason code candidates() can report, in the order it reports them.';
+  'Every blocking reason code candidates() can report, in the order it reports them (codes added later are appended, so existing positions never move).';
+
+create or replace function outreach.pressure_class_slot(pressure_class text)
+returns text
+language sql
+immutable
+parallel safe
+as $$
+  -- The mapping of outreach.pressure_slot, as one inlinable expression that never
+  -- raises and reaches nothing in outreach_private (bit_scores only holds known classes).
+  select case pressure_class_slot.pressure_class
+           when 'COST_PRESSURE' then 'CFO'
+           when 'VENDOR_DISSATISFACTION' then 'HR'
+           when 'DEADLINE_PROXIMITY' then 'HR'
+           when 'ORGANIZATIONAL_RECONFIGURATION' then 'CEO'
+           when 'OPERATIONAL_CHAOS' then 'CFO'
+         end
+$$;
+comment on function outreach.pressure_class_slot(text) is
+  'The slot a pressure class addresses first (as outreach.pressure_slot), NULL for NULL or an unknown class; for set-based callers (candidates, message_context).';
 
 create or replace function outreach.cooling_off_interval()
 returns interval
@@ -113,21 +132,25 @@ as $$
                                     when 'opted_out' then 'target_opted_out'
                                     when 'exhausted' then 'target_exhausted' end,
                case when cm.campaign_id is null then 'no_matching_campaign' end,
-               case when o.status = 'HANDED_OFF' then 'handed_off' end
+               case when o.status = 'HANDED_OFF' then 'handed_off' end,
+               -- A BIT band, where there is one, must be 3 or more (messaging seed); no band → the score decides.
+               case when b.band < 3 then 'band_below_3' end
              ], null) as reasons
         from outreach.outreach o
         cross join settings s
         left join outreach.company_target t on t.outreach_id = o.outreach_id
         left join outreach.bit_scores b on b.outreach_id = o.outreach_id
-        -- Best filled slot: usable emails first, then HR > CEO > CFO.
+        -- Best filled slot, as primary_contact picks it: usable emails first, then the
+        -- slot of the record's pressure class (if any) and CEO > CFO > HR, else HR > CEO > CFO.
         left join (
           select distinct on (cs.outreach_id) cs.outreach_id, cs.slot_type, p.person_id, p.email,
                  outreach.email_usable(p.email, p.email_status) as usable
             from outreach.company_slot cs
             join outreach.people p on p.person_id = cs.person_id
+            left join outreach.bit_scores pb on pb.outreach_id = cs.outreach_id
            where cs.person_id is not null
            order by cs.outreach_id, outreach.email_usable(p.email, p.email_status) desc,
-                    outreach.slot_rank(cs.slot_type)
+                    outreach.slot_rank(cs.slot_type, outreach.pressure_class_slot(pb.pressure_class))
         ) pc on pc.outreach_id = o.outreach_id
         -- Last message actually sent to the company, whatever its status became.
         left join (
@@ -151,7 +174,7 @@ as $$
     ) r
 $$;
 comment on function outreach.candidates(timestamptz) is
-  'The golden rule for every outreach record as of a moment: target, contact, last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none). Set-based and inlinable.';
+  'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks). Set-based and inlinable.';
 
 create view outreach.v_candidates as
   select * from outreach.candidates(now());

@@ -1,6 +1,6 @@
 -- SPEC §6.4: eligible ⇔ empty blocking_reasons; each failing rule yields its code.
 begin;
-select plan(20);
+select plan(22);
 \ir ../fixtures.sql
 
 select pg_temp.campaign('General') as camp \gset
@@ -31,6 +31,13 @@ select pg_temp.ready_record(null) as r \gset
 select ok('bit_below_threshold' = any (pg_temp.reasons(:'r')), 'no score → bit_below_threshold');
 select pg_temp.ready_record(50) as r \gset
 select is(pg_temp.reasons(:'r'), '{}'::text[], 'score exactly 50 passes');
+
+-- band_below_3: where there is a band, below 3 blocks; 3 passes (no band: the score decides, above)
+select pg_temp.ready_record(60) as r \gset
+update outreach.bit_scores set band = 2 where outreach_id = :'r';
+select is(pg_temp.reasons(:'r'), array['band_below_3'], 'band 2 → band_below_3 only');
+update outreach.bit_scores set band = 3 where outreach_id = :'r';
+select is(pg_temp.reasons(:'r'), '{}'::text[], 'band 3 passes');
 
 -- no_anchor_slot: every slot unfilled
 select pg_temp.ready_record() as r \gset
