@@ -48,6 +48,25 @@ end
 $$;
 comment on function outreach_private.unknown_pressure_class(text) is 'Raises 22023 naming an unknown pressure class.';
 
+create or replace function outreach.pressure_class_slot(pressure_class text)
+returns text
+language sql
+immutable
+parallel safe
+as $$
+  -- The mapping of outreach.pressure_slot, as one inlinable expression that never
+  -- raises and reaches nothing in outreach_private (bit_scores only holds known classes).
+  select case pressure_class_slot.pressure_class
+           when 'COST_PRESSURE' then 'CFO'
+           when 'VENDOR_DISSATISFACTION' then 'HR'
+           when 'DEADLINE_PROXIMITY' then 'HR'
+           when 'ORGANIZATIONAL_RECONFIGURATION' then 'CEO'
+           when 'OPERATIONAL_CHAOS' then 'CFO'
+         end
+$$;
+comment on function outreach.pressure_class_slot(text) is
+  'The slot a pressure class addresses first (as outreach.pressure_slot), NULL for NULL or an unknown class; for set-based callers (candidates, message_context).';
+
 create or replace function outreach.slot_rank(slot_type text, first_slot text default null)
 returns int
 language sql

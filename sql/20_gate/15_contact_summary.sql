@@ -1,7 +1,8 @@
 --------------------------------------------------------------------------------
 -- The contact summary on company_target (contact_person_id, contact_slot,
 -- contact_email, filled_slots): recomputed set-based, once per statement, for the
--- records a statement on company_slot or people touched. candidates() reads it.
+-- records a statement on company_slot, people or bit_scores (the pressure class)
+-- touched. candidates() reads it: it is primary_contact(id, the record's pressure class).
 --------------------------------------------------------------------------------
 
 create or replace function outreach_private.refresh_contact_summary(outreach_ids uuid[])
@@ -32,9 +33,10 @@ begin
           select p.person_id, cs.slot_type, p.email
             from outreach.company_slot cs
             join outreach.people p on p.person_id = cs.person_id
+            left join outreach.bit_scores b on b.outreach_id = cs.outreach_id
            where cs.outreach_id = ids.outreach_id
              and outreach.email_usable(p.email, p.email_status)
-           order by outreach.slot_rank(cs.slot_type)
+           order by outreach.slot_rank(cs.slot_type, outreach.pressure_class_slot(b.pressure_class))
            limit 1
         ) best on true
         left join lateral (
@@ -103,6 +105,50 @@ end
 $$;
 comment on function outreach_private.people_changed() is
   'Statement trigger on people: refreshes the contact summary of the records whose slotted person changed email or status.';
+
+create or replace function outreach_private.pressure_changed()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  ids uuid[];
+begin
+  if tg_op = 'INSERT' then
+    select array_agg(n.outreach_id) into ids from new_rows n where n.pressure_class is not null;
+  elsif tg_op = 'UPDATE' then
+    select array_agg(n.outreach_id) into ids
+      from new_rows n join old_rows o on o.outreach_id = n.outreach_id
+     where n.pressure_class is distinct from o.pressure_class;
+  else
+    select array_agg(o.outreach_id) into ids from old_rows o where o.pressure_class is not null;
+  end if;
+  perform outreach_private.refresh_contact_summary(ids);
+  return null;
+end
+$$;
+comment on function outreach_private.pressure_changed() is
+  'Statement trigger on bit_scores: refreshes the contact summary of the records whose pressure class changed.';
+
+drop trigger if exists bit_scores_summary_insert on outreach.bit_scores;
+create trigger bit_scores_summary_insert
+  after insert on outreach.bit_scores
+  referencing new table as new_rows
+  for each statement execute function outreach_private.pressure_changed();
+drop trigger if exists bit_scores_summary_update on outreach.bit_scores;
+create trigger bit_scores_summary_update
+  after update on outreach.bit_scores
+  referencing new table as new_rows old table as old_rows
+  for each statement execute function outreach_private.pressure_changed();
+drop trigger if exists bit_scores_summary_delete on outreach.bit_scores;
+create trigger bit_scores_summary_delete
+  after delete on outreach.bit_scores
+  referencing old table as old_rows
+  for each statement execute function outreach_private.pressure_changed();
+comment on trigger bit_scores_summary_insert on outreach.bit_scores is 'Keeps company_target''s contact summary current (pressure class).';
+comment on trigger bit_scores_summary_update on outreach.bit_scores is 'Keeps company_target''s contact summary current (pressure class).';
+comment on trigger bit_scores_summary_delete on outreach.bit_scores is 'Keeps company_target''s contact summary current (pressure class).';
 
 drop trigger if exists company_slot_summary_insert on outreach.company_slot;
 create trigger company_slot_summary_insert

@@ -24,29 +24,11 @@ $$;
 comment on function outreach.blocking_reason_codes() is
   'Every blocking reason code candidates() can report, in the order it reports them (codes added later are appended, so existing positions never move).';
 
-create or replace function outreach.pressure_class_slot(pressure_class text)
-returns text
-language sql
-immutable
-parallel safe
-as $$
-  -- The mapping of outreach.pressure_slot, as one inlinable expression that never
-  -- raises and reaches nothing in outreach_private (bit_scores only holds known classes).
-  select case pressure_class_slot.pressure_class
-           when 'COST_PRESSURE' then 'CFO'
-           when 'VENDOR_DISSATISFACTION' then 'HR'
-           when 'DEADLINE_PROXIMITY' then 'HR'
-           when 'ORGANIZATIONAL_RECONFIGURATION' then 'CEO'
-           when 'OPERATIONAL_CHAOS' then 'CFO'
-         end
-$$;
-comment on function outreach.pressure_class_slot(text) is
-  'The slot a pressure class addresses first (as outreach.pressure_slot), NULL for NULL or an unknown class; for set-based callers (candidates, message_context).';
-
 create or replace function outreach.cooling_off_interval()
 returns interval
 language sql
 stable
+parallel safe
 as $$
   -- Exact elapsed time: '30 days' becomes 720 hours, so adding it never depends
   -- on the session TimeZone or a DST change.
@@ -108,23 +90,38 @@ as $$
   select r.outreach_id, r.sovereign_company_id, r.target_id, r.domain, r.email_pattern,
          r.bit_score, r.score_tier, r.primary_person_id, r.primary_slot, r.primary_email,
          r.last_contacted_at, r.cooling_off_until, r.campaign_id, r.sequence_id,
-         cardinality(r.reasons) = 0 as eligible, r.reasons as blocking_reasons
+         r.eligible, r.reasons as blocking_reasons
     from (
       select o.outreach_id, o.sovereign_company_id, t.target_id, t.domain, t.email_pattern,
              b.score as bit_score, b.score_tier,
-             case when pc.usable then pc.person_id end as primary_person_id,
-             case when pc.usable then pc.slot_type end as primary_slot,
-             case when pc.usable then pc.email end as primary_email,
+             -- The contact summary (kept by triggers) is primary_contact(id, record's pressure class).
+             t.contact_person_id as primary_person_id,
+             t.contact_slot as primary_slot,
+             t.contact_email as primary_email,
              lc.last_sent as last_contacted_at,
              lc.last_sent + s.cooling_off as cooling_off_until,
              cm.campaign_id, cm.sequence_id,
+             -- The same rules as the reasons below, as one short-circuit test (cheapest and
+             -- most selective first) so the array is built once; test/sql/gate proves the two agree.
+             coalesce(b.score >= s.bit_threshold, false)
+               and coalesce(b.band >= 3, true)
+               and t.target_id is not null
+               and coalesce(btrim(t.domain), '') <> ''
+               and coalesce(btrim(t.email_pattern), '') <> ''
+               and t.filled_slots > 0 and t.contact_person_id is not null
+               and t.target_status not in ('paused', 'opted_out', 'exhausted')
+               and cm.campaign_id is not null
+               and o.status <> 'HANDED_OFF'
+               and not coalesce(candidates.as_of < lc.last_sent + s.cooling_off, false)
+               and o.outreach_id not in (select q.outreach_id from outreach.send_log q where q.send_status = 'queued')
+               as eligible,
              array_remove(array[
                case when t.target_id is null then 'no_company_target' end,
                case when t.target_id is not null and coalesce(btrim(t.domain), '') = '' then 'missing_domain' end,
                case when t.target_id is not null and coalesce(btrim(t.email_pattern), '') = '' then 'missing_email_pattern' end,
                case when b.score is null or b.score < s.bit_threshold then 'bit_below_threshold' end,
-               case when pc.outreach_id is null then 'no_anchor_slot' end,
-               case when pc.outreach_id is not null and not pc.usable then 'no_contact_email' end,
+               case when coalesce(t.filled_slots, 0) = 0 then 'no_anchor_slot' end,
+               case when t.filled_slots > 0 and t.contact_person_id is null then 'no_contact_email' end,
                case when candidates.as_of < lc.last_sent + s.cooling_off then 'cooling_off' end,
                case when o.outreach_id in (select q.outreach_id from outreach.send_log q where q.send_status = 'queued')
                     then 'already_in_outreach' end,
@@ -140,18 +137,6 @@ as $$
         cross join settings s
         left join outreach.company_target t on t.outreach_id = o.outreach_id
         left join outreach.bit_scores b on b.outreach_id = o.outreach_id
-        -- Best filled slot, as primary_contact picks it: usable emails first, then the
-        -- slot of the record's pressure class (if any) and CEO > CFO > HR, else HR > CEO > CFO.
-        left join (
-          select distinct on (cs.outreach_id) cs.outreach_id, cs.slot_type, p.person_id, p.email,
-                 outreach.email_usable(p.email, p.email_status) as usable
-            from outreach.company_slot cs
-            join outreach.people p on p.person_id = cs.person_id
-            left join outreach.bit_scores pb on pb.outreach_id = cs.outreach_id
-           where cs.person_id is not null
-           order by cs.outreach_id, outreach.email_usable(p.email, p.email_status) desc,
-                    outreach.slot_rank(cs.slot_type, outreach.pressure_class_slot(pb.pressure_class))
-        ) pc on pc.outreach_id = o.outreach_id
         -- Last message actually sent to the company, whatever its status became.
         left join (
           select l.outreach_id, max(l.sent_at) as last_sent
@@ -159,18 +144,23 @@ as $$
            where l.sent_at is not null and l.sent_at <= candidates.as_of
            group by l.outreach_id
         ) lc on lc.outreach_id = o.outreach_id
-        -- Most specific matching campaign, then priority, then oldest, then id.
-        left join lateral (
-          select oc.campaign_id, oc.sequence_id
-            from open_campaigns oc
-           where b.score is not null
-             and b.score >= oc.min_score
-             and (oc.industries is null or lower(btrim(t.industry)) = any (oc.industries))
-             and (oc.min_employees is null or t.employee_count >= oc.min_employees)
-             and (oc.max_employees is null or t.employee_count <= oc.max_employees)
-           order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id
-           limit 1
-        ) cm on true
+        -- Most specific matching campaign, then priority, then oldest, then id. Only a
+        -- scored record can match, so the search is driven by bit_scores, not the spine.
+        left join (
+          select sb.outreach_id, m.campaign_id, m.sequence_id
+            from outreach.bit_scores sb
+            left join outreach.company_target st on st.outreach_id = sb.outreach_id
+            cross join lateral (
+              select oc.campaign_id, oc.sequence_id
+                from open_campaigns oc
+               where sb.score >= oc.min_score
+                 and (oc.industries is null or lower(btrim(st.industry)) = any (oc.industries))
+                 and (oc.min_employees is null or st.employee_count >= oc.min_employees)
+                 and (oc.max_employees is null or st.employee_count <= oc.max_employees)
+               order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id
+               limit 1
+            ) m
+        ) cm on cm.outreach_id = o.outreach_id
     ) r
 $$;
 comment on function outreach.candidates(timestamptz) is
