@@ -11,6 +11,7 @@
  *   npm test                      everything
  *   npm test -- --sql cooling     pgTAP files whose path contains "cooling"
  *   npm test -- --ts              vitest only
+ *   npm test -- --sql lint        the quality gates (test/sql/lint/ and squawk)
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +21,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbedded, type EmbeddedServer } from "./embedded.ts";
 import { migrate } from "./migrate.ts";
+import { runSquawk } from "./squawk.ts";
+import type postgres from "postgres";
 import { adminSql, createDatabase, dropDatabase, withDatabase } from "./pgurl.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -50,9 +53,9 @@ function pgtapShareDirs(): string[] {
     .map((v) => path.join(base, v));
 }
 
-function aptInstall(pkg: string): void {
+function aptInstall(pkg: string, what = "pgTAP"): void {
   if (process.getuid?.() !== 0) {
-    throw new Error(`pgTAP is missing: install the Debian package ${pkg} (needs root)`);
+    throw new Error(`${what} is missing: install the Debian package ${pkg} (needs root)`);
   }
   say(`test: installing ${pkg} (apt-get)`);
   const opts = { stdio: "ignore" as const, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } };
@@ -83,6 +86,45 @@ async function ensurePgtapOn(adminUrl: string): Promise<void> {
     if (!(await have())) throw new Error("pgTAP was installed but the server does not see it (is it on this machine?)");
   } finally {
     await sql.end();
+  }
+}
+
+// ---------------------------------------------------------------- plpgsql_check
+// A C library built for one PostgreSQL major: Debian's postgresql-<major>-plpgsql-check
+// serves the machine's own server (CI's PostgreSQL 15), never the embedded 18.
+// test/sql/lint/plpgsql_check.test.sql runs where the extension could be created in the
+// template database and reports itself skipped (with the reason) everywhere else.
+// OEH_REQUIRE_PLPGSQL_CHECK=1 (CI's PostgreSQL 15 run) makes its absence an error instead.
+const requirePlpgsqlCheck = process.env.OEH_REQUIRE_PLPGSQL_CHECK === "1";
+
+/** Installs postgresql-<major>-plpgsql-check for the server behind adminUrl when missing. */
+async function ensurePlpgsqlCheckOn(adminUrl: string): Promise<void> {
+  const sql = adminSql(adminUrl);
+  try {
+    const have = async () =>
+      (await sql`select 1 from pg_available_extensions where name = 'plpgsql_check'`).length > 0;
+    if (await have()) return;
+    const [row] = await sql<{ major: string }[]>`select current_setting('server_version_num')::int / 10000 as major`;
+    const pkg = `postgresql-${row?.major}-plpgsql-check`;
+    if (process.getuid?.() !== 0 && !requirePlpgsqlCheck) {
+      say(`test: plpgsql_check is missing (Debian package ${pkg}, needs root): its gate will be skipped`);
+      return;
+    }
+    aptInstall(pkg, "plpgsql_check");
+    if (!(await have())) say(`test: ${pkg} was installed but the server does not see it: the plpgsql_check gate will be skipped`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Creates plpgsql_check in the template database when this server can load it. */
+async function createPlpgsqlCheck(tpl: postgres.Sql): Promise<void> {
+  try {
+    await tpl`create extension if not exists plpgsql_check`;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    if (requirePlpgsqlCheck) throw new Error(`plpgsql_check is required but cannot be created: ${why}`, { cause: err });
+    say(`test: plpgsql_check cannot be created on this server (${why}): its gate will be skipped`);
   }
 }
 
@@ -233,8 +275,18 @@ async function main(): Promise<number> {
   const tally: Tally = { passed: 0, failed: 0 };
   let tmpDir: string | undefined;
   try {
+    // squawk needs no database: the migration files themselves (src/squawk.ts).
+    if (runSqlTests) {
+      const t = await runSquawk(filters, say);
+      if (t.passed + t.failed > 0) say(`squawk: ${t.passed} passed, ${t.failed} failed`);
+      tally.passed += t.passed;
+      tally.failed += t.failed;
+    }
     if (adminUrl) {
-      if (runSqlTests) await ensurePgtapOn(adminUrl);
+      if (runSqlTests) {
+        await ensurePgtapOn(adminUrl);
+        await ensurePlpgsqlCheckOn(adminUrl);
+      }
       say(`test: server from DATABASE_URL`);
     } else {
       let shares = pgtapShareDirs();
@@ -268,7 +320,10 @@ async function main(): Promise<number> {
     await migrate(withDatabase(adminUrl, template));
     const tpl = adminSql(withDatabase(adminUrl, template));
     try {
-      if (runSqlTests) await tpl`create extension if not exists pgtap`;
+      if (runSqlTests) {
+        await tpl`create extension if not exists pgtap`;
+        await createPlpgsqlCheck(tpl);
+      }
       await tpl`create extension if not exists dblink`;
     } finally {
       await tpl.end();
