@@ -12,7 +12,8 @@ revoke all on all tables in schema cl, outreach, outreach_private from public, o
 revoke all on all sequences in schema cl, outreach, outreach_private from public, outreach_hub_writer, hub_reader;
 revoke all on all functions in schema cl, outreach, outreach_private from public, outreach_hub_writer, hub_reader;
 revoke all on schema outreach_private from public, outreach_hub_writer, hub_reader;
-alter default privileges in schema cl, outreach, outreach_private revoke execute on functions from public;
+-- (PostgreSQL cannot take PUBLIC's default execute away per schema: this file re-runs after
+--  every migrate and revokes it from each function; test/sql/lint/public_execute proves it.)
 
 grant usage on schema cl, outreach to outreach_hub_writer, hub_reader;
 
@@ -52,7 +53,9 @@ $$;
 
 -- Functions: the whole API to the writer; the read-only part to the reader.
 grant execute on all functions in schema outreach to outreach_hub_writer;
-grant execute on function outreach.check_correlation_id(uuid) to hub_reader;
+-- The reader may run what cannot write: every stable or immutable function that is not a
+-- security definer (views such as v_candidates call them), plus the definer functions
+-- below that only read (verify_calendar_link checks a signature, it never reveals a key).
 do $$
 declare
   f record;
@@ -62,9 +65,9 @@ begin
       from pg_proc p
       join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'outreach'
-       and p.proname in ('candidates', 'primary_contact', 'cooling_off', 'match_campaign',
-                         'kill_switches', 'verify_calendar_link', 'proof_line', 'authorize_message',
-                         'campaign_metrics', 'kill_switch_readings')
+       and p.prokind = 'f'
+       and ((p.provolatile in ('s', 'i') and not p.prosecdef)
+            or p.proname in ('verify_calendar_link', 'kill_switches', 'kill_switch_readings'))
   loop
     execute format('grant execute on function %s to hub_reader', f.sig);
   end loop;

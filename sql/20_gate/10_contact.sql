@@ -13,40 +13,7 @@ $$;
 comment on function outreach.email_usable(text, text) is
   'True when an email can be written to: not NULL or blank, and neither bounced nor unsubscribed.';
 
-create or replace function outreach.pressure_slot(pressure_class text)
-returns text
-language plpgsql
-immutable
-parallel safe
-set search_path = ''
-as $$
-begin
-  return case pressure_class
-    when 'COST_PRESSURE' then 'CFO'
-    when 'VENDOR_DISSATISFACTION' then 'HR'
-    when 'DEADLINE_PROXIMITY' then 'HR'
-    when 'ORGANIZATIONAL_RECONFIGURATION' then 'CEO'
-    when 'OPERATIONAL_CHAOS' then 'CFO'
-    else case when pressure_class is null then null else outreach_private.unknown_pressure_class(pressure_class) end
-  end;
-end
-$$;
-comment on function outreach.pressure_slot(text) is
-  'The slot a pressure class addresses first (COST_PRESSURE → CFO, VENDOR_DISSATISFACTION → HR, DEADLINE_PROXIMITY → HR, ORGANIZATIONAL_RECONFIGURATION → CEO, OPERATIONAL_CHAOS → CFO); NULL for NULL; 22023 for an unknown class.';
 
-create or replace function outreach_private.unknown_pressure_class(pressure_class text)
-returns text
-language plpgsql
-immutable
-set search_path = ''
-as $$
-begin
-  raise exception 'unknown pressure class %', pressure_class
-    using errcode = '22023',
-          hint = 'Use COST_PRESSURE, VENDOR_DISSATISFACTION, DEADLINE_PROXIMITY, ORGANIZATIONAL_RECONFIGURATION or OPERATIONAL_CHAOS, or NULL.';
-end
-$$;
-comment on function outreach_private.unknown_pressure_class(text) is 'Raises 22023 naming an unknown pressure class.';
 
 create or replace function outreach.pressure_class_slot(pressure_class text)
 returns text
@@ -66,6 +33,29 @@ as $$
 $$;
 comment on function outreach.pressure_class_slot(text) is
   'The slot a pressure class addresses first (as outreach.pressure_slot), NULL for NULL or an unknown class; for set-based callers (candidates, message_context).';
+
+create or replace function outreach.pressure_slot(pressure_class text)
+returns text
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  slot text := outreach.pressure_class_slot(pressure_class);
+begin
+  if slot is null and pressure_class is not null then
+    raise exception 'unknown pressure class %', pressure_class
+      using errcode = '22023',
+            hint = 'Use COST_PRESSURE, VENDOR_DISSATISFACTION, DEADLINE_PROXIMITY, ORGANIZATIONAL_RECONFIGURATION or OPERATIONAL_CHAOS, or NULL.';
+  end if;
+  return slot;
+end
+$$;
+comment on function outreach.pressure_slot(text) is
+  'The slot a pressure class addresses first (COST_PRESSURE → CFO, VENDOR_DISSATISFACTION → HR, DEADLINE_PROXIMITY → HR, ORGANIZATIONAL_RECONFIGURATION → CEO, OPERATIONAL_CHAOS → CFO); NULL for NULL; 22023 for an unknown class.';
+
+drop function if exists outreach_private.unknown_pressure_class(text);
 
 create or replace function outreach.slot_rank(slot_type text, first_slot text default null)
 returns int

@@ -16,8 +16,6 @@ select isnt((select subject from outreach.send_log where outreach_id = :'r'), nu
 reset role;
 
 set local role hub_reader;
-select todo('sql/90_grants.sql lets hub_reader execute proof_line and authorize_message but not what they call '
-            '(message_context, pressure_class_slot, email_usable, slot_rank)', 2);
 select lives_ok(format('select outreach.proof_line(%L, %L)', :'r', :'t'), 'the reader reads a proof line');
 select lives_ok(format('select * from outreach.authorize_message(%L, %L)', :'r', :'t'), 'the reader reads an authorization');
 reset role;
