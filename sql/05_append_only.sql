@@ -8,7 +8,7 @@ declare
   t text;
 begin
   foreach t in array array['engagement_events', 'outreach_errors', 'settings_history',
-                           'kill_switch_history', 'handoffs']
+                           'kill_switch_history', 'handoffs', 'evaluation_runs']
   loop
     execute format('drop trigger if exists %I on outreach.%I', t || '_append_only', t);
     execute format('create trigger %I before update or delete on outreach.%I

@@ -52,6 +52,7 @@ as $$
 #variable_conflict use_column
 declare
   room bigint;
+  halted boolean;
 begin
   perform outreach.check_correlation_id(promote.correlation_id);
   if promote.max_rows is null or promote.max_rows < 1 then
@@ -69,25 +70,46 @@ begin
     perform pg_advisory_xact_lock(hashtext('outreach.promote'));
   end if;
 
-  if outreach.sending_halted(promote.as_of) then
-    return;
+  halted := outreach.sending_halted(promote.as_of);
+  if halted then
+    room := 0;
+  else
+    select greatest(least(c.daily_left, c.hourly_left, promote.max_rows), 0) into room
+      from outreach.send_capacity(promote.as_of) c;
   end if;
-
-  select least(c.daily_left, c.hourly_left, promote.max_rows) into room
-    from outreach.send_capacity(promote.as_of) c;
-  if room <= 0 then
+  -- A dry run with nothing to promote returns at once. A real run goes on with
+  -- room 0 too: it still evaluates every record and appends its evaluation run.
+  if room <= 0 and promote.dry_run then
     return;
   end if;
 
   return query
-    with pick as materialized (
+    with evaluated as materialized (
+      -- Every record once: one candidates() scan serves the pick and the log. Only an
+      -- eligible row keeps its details and only a blocked one its reasons (candidates()
+      -- is inlined, so what is not kept is not computed). A dry run logs nothing and
+      -- keeps the eligible rows alone.
+      select c.eligible, c.score_tier in ('HOT', 'BURNING') as hot,
+             case when not c.eligible then c.blocking_reasons end as blocking_reasons,
+             case when c.eligible then c.outreach_id end as outreach_id,
+             case when c.eligible then c.target_id end as target_id,
+             case when c.eligible then c.sovereign_company_id end as sovereign_company_id,
+             case when c.eligible then c.campaign_id end as campaign_id,
+             case when c.eligible then c.sequence_id end as sequence_id,
+             case when c.eligible then c.primary_person_id end as primary_person_id,
+             case when c.eligible then c.primary_slot end as primary_slot,
+             case when c.eligible then c.primary_email end as primary_email,
+             case when c.eligible then c.bit_score end as bit_score
+        from outreach.candidates(promote.as_of) c
+       where c.eligible or not promote.dry_run
+    ), pick as materialized (
       select p.outreach_id, p.target_id, p.sovereign_company_id, p.campaign_id, p.sequence_id,
              p.primary_person_id as person_id, p.primary_slot as slot_type, p.primary_email as email_to,
              p.bit_score as score
         from (
           select c.*,
                  row_number() over (partition by c.campaign_id order by c.bit_score desc, c.outreach_id) as nth_in_campaign
-            from outreach.candidates(promote.as_of) c
+            from evaluated c
            where c.eligible
         ) p
         join outreach.campaigns cg on cg.campaign_id = p.campaign_id
@@ -162,6 +184,24 @@ begin
          set status = 'ACTIVE', updated_at = now()
         from queued q
        where o.outreach_id = q.outreach_id and o.status = 'INIT'
+    ), run_log as (
+      -- The evaluation run: what every record looked like at as_of and what was enrolled.
+      insert into outreach.evaluation_runs
+             (correlation_id, source, as_of, evaluated, eligible, hot_evaluated, hot_eligible,
+              promoted, capacity, halted, blocked_by_reason)
+      select promote.correlation_id, 'outreach.promote', promote.as_of, e.evaluated, e.eligible,
+             e.hot_evaluated, e.hot_eligible, (select count(*) from queued), room, halted,
+             (select jsonb_object_agg(k.code, coalesce(b.records, 0) order by k.ord)
+                from unnest(outreach.blocking_reason_codes()) with ordinality k(code, ord)
+                left join (select x.code, count(*) as records
+                             from evaluated v cross join unnest(v.blocking_reasons) x(code)
+                            group by x.code) b on b.code = k.code)
+        from (select count(*) as evaluated,
+                     count(*) filter (where v.eligible) as eligible,
+                     count(*) filter (where v.hot) as hot_evaluated,
+                     count(*) filter (where v.hot and v.eligible) as hot_eligible
+                from evaluated v) e
+       where not promote.dry_run
     )
     select k.outreach_id, (s.send_ids ->> (k.outreach_id::text))::uuid, k.campaign_id, k.sequence_id,
            k.person_id, k.slot_type, k.email_to
@@ -172,4 +212,4 @@ begin
 end
 $$;
 comment on function outreach.promote(uuid, int, timestamptz, boolean) is
-  'Enrols eligible records, best BIT score first: queues step 1 in send_log (scheduled at as_of, with the correlation id, the proof line and the rendered subject of an authorized message), marks the target active and the spine ACTIVE. A subject that cannot render is stored NULL and recorded in outreach_errors. Never over the daily/hourly caps or a campaign''s daily limit, nothing while halted; dry_run writes nothing.';
+  'Enrols eligible records, best BIT score first: queues step 1 in send_log (scheduled at as_of, with the correlation id, the proof line and the rendered subject of an authorized message), marks the target active and the spine ACTIVE. A subject that cannot render is stored NULL and recorded in outreach_errors. Never over the daily/hourly caps or a campaign''s daily limit, nothing while halted. Every call but a dry run appends one outreach.evaluation_runs row (evaluated, eligible, HOT/BURNING, promoted, blocked by reason), even when halted or out of capacity; dry_run writes nothing.';

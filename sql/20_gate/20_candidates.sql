@@ -19,10 +19,24 @@ as $$
   select array['no_company_target', 'missing_domain', 'missing_email_pattern', 'bit_below_threshold',
                'no_anchor_slot', 'no_contact_email', 'cooling_off', 'already_in_outreach',
                'target_paused', 'target_opted_out', 'target_exhausted', 'no_matching_campaign',
-               'handed_off', 'band_below_3']
+               'handed_off', 'band_below_3', 'upstream_not_passed']
 $$;
 comment on function outreach.blocking_reason_codes() is
   'Every blocking reason code candidates() can report, in the order it reports them (codes added later are appended, so existing positions never move).';
+
+-- The waterfall rule's hubs. A view (not a function): an inlined candidates() reads
+-- it with the caller's rights, and hub_reader may select every outreach view.
+create or replace view outreach.v_execution_prerequisites as
+  with recursive prerequisite (hub_id) as (
+    select h.hub_id from outreach.hub_registry h where h.must_pass_before = 'outreach_execution'
+    union
+    select h.hub_id
+      from outreach.hub_registry h
+      join prerequisite p on h.must_pass_before = p.hub_id
+  )
+  select p.hub_id from prerequisite p;
+comment on view outreach.v_execution_prerequisites is
+  'The hubs that must PASS before Outreach Execution (spine doctrine''s waterfall): every hub whose must_pass_before chain leads to it (Company Target, DOL Filings, People Intelligence; not the parallel Blog Content).';
 
 create or replace function outreach.cooling_off_interval()
 returns interval
@@ -59,10 +73,26 @@ returns table (
 language sql
 stable
 as $$
+  -- `limit 1`: settings is one row (a singleton key), but a one-row table is never
+  -- analysed by autovacuum, so the planner guesses hundreds of rows, multiplies every
+  -- join by them and turns on JIT with optimisation (more than half the time at 95k).
   with settings as materialized (
     select s.bit_threshold, outreach.cooling_off_interval() as cooling_off,
-           (candidates.as_of at time zone 'UTC')::date as utc_day
+           (candidates.as_of at time zone 'UTC')::date as utc_day,
+           (select array_agg(p.hub_id) from outreach.v_execution_prerequisites p) as prerequisites
       from outreach.settings s
+     limit 1
+  ),
+  -- Per record with any upstream status row: whether every hub that must pass before
+  -- Outreach Execution reported PASS. The status rows are aggregated once (the hub list
+  -- is an init plan, not a join) and hash-joined below; a record without status rows
+  -- has no row here, so the rule does not apply to it.
+  upstream as (
+    select u.outreach_id,
+           count(*) filter (where u.status = 'PASS' and u.hub_id = any ((select s.prerequisites from settings s)::text[]))
+             >= coalesce((select cardinality(s.prerequisites) from settings s), 0) as passed
+      from outreach.upstream_status u
+     group by u.outreach_id
   ),
   -- Campaigns that can take an enrolment at as_of, with their first step.
   open_campaigns as materialized (
@@ -112,6 +142,7 @@ as $$
                and t.target_status not in ('paused', 'opted_out', 'exhausted')
                and cm.campaign_id is not null
                and o.status <> 'HANDED_OFF'
+               and coalesce(up.passed, true)
                and not coalesce(candidates.as_of < lc.last_sent + s.cooling_off, false)
                and o.outreach_id not in (select q.outreach_id from outreach.send_log q where q.send_status = 'queued')
                as eligible,
@@ -131,12 +162,15 @@ as $$
                case when cm.campaign_id is null then 'no_matching_campaign' end,
                case when o.status = 'HANDED_OFF' then 'handed_off' end,
                -- A BIT band, where there is one, must be 3 or more (messaging seed); no band → the score decides.
-               case when b.band < 3 then 'band_below_3' end
+               case when b.band < 3 then 'band_below_3' end,
+               -- A record the upstream hubs report on: each hub before Outreach Execution must have PASSed.
+               case when not up.passed then 'upstream_not_passed' end
              ], null) as reasons
         from outreach.outreach o
         cross join settings s
         left join outreach.company_target t on t.outreach_id = o.outreach_id
         left join outreach.bit_scores b on b.outreach_id = o.outreach_id
+        left join upstream up on up.outreach_id = o.outreach_id
         -- Last message actually sent to the company, whatever its status became.
         left join (
           select l.outreach_id, max(l.sent_at) as last_sent
@@ -164,7 +198,7 @@ as $$
     ) r
 $$;
 comment on function outreach.candidates(timestamptz) is
-  'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks). Set-based and inlinable.';
+  'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks; a record with upstream status rows needs PASS from every hub before Outreach Execution). Set-based and inlinable.';
 
 create view outreach.v_candidates as
   select * from outreach.candidates(now());

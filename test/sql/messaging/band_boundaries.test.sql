@@ -31,7 +31,7 @@ select is(outreach.blocking_reason_codes(),
           array['no_company_target', 'missing_domain', 'missing_email_pattern', 'bit_below_threshold',
                 'no_anchor_slot', 'no_contact_email', 'cooling_off', 'already_in_outreach',
                 'target_paused', 'target_opted_out', 'target_exhausted', 'no_matching_campaign',
-                'handed_off', 'band_below_3'],
+                'handed_off', 'band_below_3', 'upstream_not_passed'],
           'band_below_3 is appended after handed_off; earlier codes keep their positions');
 select is((select records from outreach.v_gate_funnel where reason = 'band_below_3'), 3::bigint,
           'the funnel counts the three records with a band below 3');

@@ -1,0 +1,135 @@
+--------------------------------------------------------------------------------
+-- Campaign KPIs against the PRD's targets (seed 000, §10; outreach.kpi_targets).
+--
+--   The window    messages whose sent_at is in [sent_from, sent_before); what
+--                 happened to them counts when it happened before sent_before, so
+--                 a past window always gives the same answer.
+--   Counts        per message (a message counts once however many events it got):
+--                   delivered     delivered, opened, clicked or replied (proof of delivery)
+--                   bounced       bounced_at set
+--                   opened        opened or clicked (a click implies an open)
+--                   clicked       clicked_at set
+--                   replied       replied_at set
+--                   unsubscribed  an unsubscribe event
+--   Rates         count / sent, rounded to 4 places for display (0.0512 = 5.12 %).
+--                 With nothing sent, every rate and every met flag is NULL.
+--   Met           compared exactly on the counts (bounced < 0.05 × sent, opened >
+--                 0.20 × sent, replied > 0.03 × sent), so a boundary is never
+--                 decided by rounding: exactly 5 % bounced is missed, exactly 20 %
+--                 opened is missed, exactly 3 % replied is missed.
+--   Rows          every campaign (zero sends included), a 'no campaign' row when
+--                 messages without a campaign were sent (imported history), and
+--                 one overall row (is_total) over every message sent in the window.
+--------------------------------------------------------------------------------
+
+drop view if exists outreach.v_campaign_metrics;
+
+create or replace function outreach.campaign_metrics(sent_from timestamptz, sent_before timestamptz)
+returns table (
+  campaign_id       uuid,
+  campaign_name     text,
+  campaign_status   text,
+  is_total          boolean,
+  window_start      timestamptz,
+  window_end        timestamptz,
+  sent              bigint,
+  delivered         bigint,
+  delivered_rate    numeric,
+  bounced           bigint,
+  bounce_rate       numeric,
+  bounce_target     numeric,
+  bounce_met        boolean,
+  opened            bigint,
+  open_rate         numeric,
+  open_target       numeric,
+  open_met          boolean,
+  clicked           bigint,
+  click_rate        numeric,
+  replied           bigint,
+  reply_rate        numeric,
+  reply_target      numeric,
+  reply_met         boolean,
+  unsubscribed      bigint,
+  unsubscribe_rate  numeric
+)
+language sql
+stable
+as $$
+  with counts as (
+    select l.campaign_id, grouping(l.campaign_id) = 1 as is_total,
+           count(*) as sent,
+           count(*) filter (where least(l.delivered_at, l.opened_at, l.clicked_at, l.replied_at)
+                                  < campaign_metrics.sent_before) as delivered,
+           count(*) filter (where l.bounced_at < campaign_metrics.sent_before) as bounced,
+           count(*) filter (where least(l.opened_at, l.clicked_at) < campaign_metrics.sent_before) as opened,
+           count(*) filter (where l.clicked_at < campaign_metrics.sent_before) as clicked,
+           count(*) filter (where l.replied_at < campaign_metrics.sent_before) as replied,
+           count(*) filter (where l.send_id in (select e.send_id from outreach.engagement_events e
+                                                 where e.event_type = 'unsubscribe'
+                                                   and e.event_ts < campaign_metrics.sent_before)) as unsubscribed
+      from outreach.send_log l
+     where l.sent_at >= campaign_metrics.sent_from
+       and l.sent_at < campaign_metrics.sent_before
+     group by grouping sets ((l.campaign_id), ())
+  ),
+  targets as (
+    select max(t.target) filter (where t.kpi = 'bounce_rate') as bounce_target,
+           max(t.comparison) filter (where t.kpi = 'bounce_rate') as bounce_cmp,
+           max(t.target) filter (where t.kpi = 'open_rate') as open_target,
+           max(t.comparison) filter (where t.kpi = 'open_rate') as open_cmp,
+           max(t.target) filter (where t.kpi = 'reply_rate') as reply_target,
+           max(t.comparison) filter (where t.kpi = 'reply_rate') as reply_cmp
+      from outreach.kpi_targets t
+  ),
+  scopes as (
+    select c.campaign_id, c.campaign_name, c.campaign_status, false as is_total, 1 as pos
+      from outreach.campaigns c
+    union all
+    select null, 'no campaign', null, false, 2
+     where exists (select 1 from counts n where n.campaign_id is null and not n.is_total)
+    union all
+    select null, 'all campaigns', null, true, 3
+  )
+  select k.campaign_id, k.campaign_name, k.campaign_status, k.is_total,
+         campaign_metrics.sent_from, campaign_metrics.sent_before,
+         n.sent,
+         n.delivered, round(n.delivered::numeric / nullif(n.sent, 0), 4),
+         n.bounced, round(n.bounced::numeric / nullif(n.sent, 0), 4), t.bounce_target,
+         case when n.sent > 0 then
+           case t.bounce_cmp when '<' then n.bounced < t.bounce_target * n.sent
+                             when '<=' then n.bounced <= t.bounce_target * n.sent
+                             when '>' then n.bounced > t.bounce_target * n.sent
+                             when '>=' then n.bounced >= t.bounce_target * n.sent end end,
+         n.opened, round(n.opened::numeric / nullif(n.sent, 0), 4), t.open_target,
+         case when n.sent > 0 then
+           case t.open_cmp when '<' then n.opened < t.open_target * n.sent
+                           when '<=' then n.opened <= t.open_target * n.sent
+                           when '>' then n.opened > t.open_target * n.sent
+                           when '>=' then n.opened >= t.open_target * n.sent end end,
+         n.clicked, round(n.clicked::numeric / nullif(n.sent, 0), 4),
+         n.replied, round(n.replied::numeric / nullif(n.sent, 0), 4), t.reply_target,
+         case when n.sent > 0 then
+           case t.reply_cmp when '<' then n.replied < t.reply_target * n.sent
+                            when '<=' then n.replied <= t.reply_target * n.sent
+                            when '>' then n.replied > t.reply_target * n.sent
+                            when '>=' then n.replied >= t.reply_target * n.sent end end,
+         n.unsubscribed, round(n.unsubscribed::numeric / nullif(n.sent, 0), 4)
+    from scopes k
+    cross join targets t
+    cross join lateral (
+      select coalesce(max(x.sent), 0) as sent, coalesce(max(x.delivered), 0) as delivered,
+             coalesce(max(x.bounced), 0) as bounced, coalesce(max(x.opened), 0) as opened,
+             coalesce(max(x.clicked), 0) as clicked, coalesce(max(x.replied), 0) as replied,
+             coalesce(max(x.unsubscribed), 0) as unsubscribed
+        from counts x
+       where x.is_total = k.is_total and x.campaign_id is not distinct from k.campaign_id
+    ) n
+   order by k.pos, k.campaign_name, k.campaign_id
+$$;
+comment on function outreach.campaign_metrics(timestamptz, timestamptz) is
+  'Per campaign and overall, for the messages sent in [sent_from, sent_before): sent, delivered, bounce, open, click, reply and unsubscribe counts and rates (over sent; events before sent_before), the PRD targets (bounce < 5 %, open > 20 %, reply > 3 %) and whether each is met, compared exactly; rates and flags NULL when nothing was sent.';
+
+create view outreach.v_campaign_metrics as
+  select * from outreach.campaign_metrics(now() - interval '720 hours', now());
+comment on view outreach.v_campaign_metrics is
+  'campaign_metrics over the last 30 days: messages sent in [now() - 30 × 24 h, now()), with what happened to them so far.';
