@@ -1,0 +1,138 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generate } from "../../src/generate.ts";
+import { bar, markedBar, runReport, type ReportData } from "../../src/report.ts";
+import { freshDatabase, type TestDatabase } from "./helpers.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+let db: TestDatabase;
+
+/** Runs the report in-process and returns what it printed. */
+async function render(opts: { json?: boolean; days?: number } = {}): Promise<{ text: string; data: ReportData }> {
+  let text = "";
+  const data = await runReport({ url: db.url, ...opts, write: (s) => (text += s) });
+  return { text, data };
+}
+
+/** `npm run report` as a user runs it (tsx src/report.ts), against DATABASE_URL. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["src/report.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: db.url },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  await generate(db.sql, { companies: 800, seed: 11 });
+  // One real evaluation run, a sender reporting on what it queued, and one upstream hub.
+  await db.sql`update outreach.settings set hourly_send_cap = 1000, daily_send_cap = 1000`;
+  await db.sql`select count(*) from outreach.promote(gen_random_uuid(), 40)`;
+  await db.sql`
+    select outreach.record_events(
+             (select jsonb_agg(jsonb_build_object('send_id', l.send_id, 'event_type', e.t, 'event_ts', now(),
+                                                  'source_system', 'instantly'))
+                from outreach.send_log l
+                cross join lateral (values ('email_sent'), ('email_open')) e(t)
+               where l.send_status = 'queued'),
+             gen_random_uuid())`;
+  await db.sql`
+    insert into outreach.upstream_status (outreach_id, hub_id, status)
+    select outreach_id, 'people_intelligence', 'FAIL' from outreach.bit_scores order by outreach_id limit 3`;
+});
+
+afterAll(async () => {
+  await db.drop();
+});
+
+describe("bars", () => {
+  it("draw a fraction of the width in eighths of a cell", () => {
+    expect(bar(0.5, 8)).toBe("████");
+    expect(bar(1 / 64, 8)).toBe("▏");
+    expect(bar(2, 4)).toBe("████");
+    expect(bar(0, 8)).toBe("");
+    expect(bar(null, 8)).toBe("");
+  });
+
+  it("put the target in the middle of a marked bar", () => {
+    expect(markedBar(0, 0.2, 8)).toBe("    │");
+    expect(markedBar(0.05, 0.2, 8)).toBe("█   │");
+    expect(markedBar(0.4, 0.2, 8)).toBe("████┃███");
+    expect(markedBar(0.1, null, 8)).toBe("");
+  });
+});
+
+describe("npm run report", () => {
+  it("renders the funnel, the KPIs, the daily evaluation, the kill switches and the waterfall", async () => {
+    const { text, data } = await render();
+    const [total] = await db.sql<{ n: number }[]>`select count(*)::int as n from outreach.outreach`;
+    expect(text).toContain(`Gate funnel (${(total?.n ?? 0).toLocaleString("en")} records)`);
+    const codes = await db.sql<{ code: string }[]>`select unnest(outreach.blocking_reason_codes()) as code`;
+    for (const { code } of codes) expect(text).toMatch(new RegExp(`│ ${code} +│`));
+    for (const kpi of ["bounce rate", "open rate", "reply rate"]) expect(text).toContain(kpi);
+    expect(text).toContain("Candidate evaluation per UTC day");
+    expect(text).toContain(new Date().toISOString().slice(0, 10));
+    for (const s of ["daily_send_cap", "hourly_send_cap", "bounce_rate", "unsubscribe_rate", "complaint_rate"]) expect(text).toContain(s);
+    expect(text).toContain("People Intelligence");
+    expect(text).toMatch(/█/);
+    expect(data.funnel.find((r) => r.reason === "upstream_not_passed")?.records).toBe(3);
+  });
+
+  it("shows what SQL measured, without deciding anything itself", async () => {
+    const { data } = await render();
+    const [run] = await db.sql<{ promoted: number; hot: number }[]>`
+      select promoted, hot_evaluated as hot from outreach.evaluation_runs`;
+    const today = data.daily[0];
+    expect(today?.day).toBe(new Date().toISOString().slice(0, 10));
+    expect(today?.runs).toBe(1);
+    expect(today?.promoted).toBe(run?.promoted);
+    expect(today?.hot_evaluated).toBe(run?.hot);
+    const overall = data.campaigns.find((c) => c.is_total);
+    const [m] = await db.sql<{ sent: number; opened: number; open_met: boolean | null }[]>`
+      select sent::int, opened::int, open_met from outreach.v_campaign_metrics where is_total`;
+    expect(overall?.sent).toBe(m?.sent);
+    expect(overall?.opened).toBe(m?.opened);
+    expect(overall?.open_met).toBe(m?.open_met);
+    expect(data.kill_switches.map((k) => k.switch)).toEqual(["daily_send_cap", "hourly_send_cap", "bounce_rate", "unsubscribe_rate", "complaint_rate"]);
+    expect(data.waterfall.map((w) => w.hub_id)).toEqual(["company_target", "dol_filings", "people_intelligence", "blog_content", "outreach_execution"]);
+  });
+
+  it("prints one JSON document with --json", async () => {
+    const { text, data } = await render({ json: true });
+    const parsed = JSON.parse(text) as ReportData;
+    expect(Object.keys(parsed).sort()).toEqual(["campaigns", "daily", "funnel", "generated_at", "kill_switches", "kpi_targets", "waterfall", "window"]);
+    expect(parsed.funnel).toEqual(data.funnel);
+    expect(parsed.kpi_targets.map((t) => [t.kpi, t.target, t.comparison]).sort()).toEqual([
+      ["bounce_rate", 0.05, "<"],
+      ["hot_evaluated_rate", 1, ">="],
+      ["open_rate", 0.2, ">"],
+      ["pass_rate", 0.8, ">"],
+      ["reply_rate", 0.03, ">"],
+    ]);
+  });
+
+  it("runs from the command line against DATABASE_URL", async () => {
+    const json = await cli(["--json", "--days", "3"]);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as ReportData;
+    expect(parsed.funnel[0]?.reason).toBe("total");
+    expect(parsed.daily.length).toBeLessThanOrEqual(3);
+
+    const text = await cli([]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain("Kill switches");
+
+    const bad = await cli(["--days", "zero"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("usage: npm run report");
+  });
+});
