@@ -51,6 +51,23 @@ $$;
 comment on function outreach.cooling_off_interval() is
   'The cooling-off setting as exact elapsed time (days and months turned into seconds), independent of TimeZone and DST.';
 
+create or replace function outreach.campaign_sends(campaign_id uuid)
+returns bigint
+language plpgsql
+stable
+parallel safe
+set search_path = ''
+as $$
+begin
+  -- plpgsql on purpose: the planner prices the call, not the count inside, so a large
+  -- send log does not make every candidates() plan look expensive (and JIT-compiled).
+  return (select count(*) from outreach.send_log l
+           where l.campaign_id = campaign_sends.campaign_id and l.send_status <> 'cancelled');
+end
+$$;
+comment on function outreach.campaign_sends(uuid) is
+  'How many non-cancelled sends a campaign has scheduled so far (what total_send_limit caps).';
+
 create or replace function outreach.candidates(as_of timestamptz default now())
 returns table (
   outreach_id          uuid,
@@ -113,9 +130,7 @@ as $$
      where c.campaign_status = 'active'
        and (c.start_date is null or c.start_date <= s.utc_day)
        and (c.end_date is null or c.end_date >= s.utc_day)
-       and (c.total_send_limit is null
-            or (select count(*) from outreach.send_log l
-                 where l.campaign_id = c.campaign_id and l.send_status <> 'cancelled') < c.total_send_limit)
+       and (c.total_send_limit is null or outreach.campaign_sends(c.campaign_id) < c.total_send_limit)
   )
   select r.outreach_id, r.sovereign_company_id, r.target_id, r.domain, r.email_pattern,
          r.bit_score, r.score_tier, r.primary_person_id, r.primary_slot, r.primary_email,
