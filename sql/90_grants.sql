@@ -30,6 +30,10 @@ revoke update on outreach.engagement_events, outreach.outreach_errors, outreach.
   from outreach_hub_writer;
 -- The one settings row is changed by operators, never added.
 revoke insert on outreach.settings from outreach_hub_writer;
+-- The evaluation log is appended by promote; the registry and KPI targets are reference
+-- data kept by operators (the table owner).
+revoke update on outreach.evaluation_runs from outreach_hub_writer;
+revoke insert, update on outreach.hub_registry, outreach.kpi_targets from outreach_hub_writer;
 
 -- RLS on every outreach table, a policy per hub role.
 do $$
