@@ -131,47 +131,28 @@ $$;
 comment on function outreach_private.pressure_changed() is
   'Statement trigger on bit_scores: refreshes the contact summary of the records whose pressure class changed.';
 
-drop trigger if exists bit_scores_summary_insert on outreach.bit_scores;
-create trigger bit_scores_summary_insert
-  after insert on outreach.bit_scores
-  referencing new table as new_rows
-  for each statement execute function outreach_private.pressure_changed();
-drop trigger if exists bit_scores_summary_update on outreach.bit_scores;
-create trigger bit_scores_summary_update
-  after update on outreach.bit_scores
-  referencing new table as new_rows old table as old_rows
-  for each statement execute function outreach_private.pressure_changed();
-drop trigger if exists bit_scores_summary_delete on outreach.bit_scores;
-create trigger bit_scores_summary_delete
-  after delete on outreach.bit_scores
-  referencing old table as old_rows
-  for each statement execute function outreach_private.pressure_changed();
-comment on trigger bit_scores_summary_insert on outreach.bit_scores is 'Keeps company_target''s contact summary current (pressure class).';
-comment on trigger bit_scores_summary_update on outreach.bit_scores is 'Keeps company_target''s contact summary current (pressure class).';
-comment on trigger bit_scores_summary_delete on outreach.bit_scores is 'Keeps company_target''s contact summary current (pressure class).';
 
-drop trigger if exists company_slot_summary_insert on outreach.company_slot;
-create trigger company_slot_summary_insert
-  after insert on outreach.company_slot
-  referencing new table as new_rows
-  for each statement execute function outreach_private.slots_changed();
-drop trigger if exists company_slot_summary_update on outreach.company_slot;
-create trigger company_slot_summary_update
-  after update on outreach.company_slot
-  referencing new table as new_rows old table as old_rows
-  for each statement execute function outreach_private.slots_changed();
-drop trigger if exists company_slot_summary_delete on outreach.company_slot;
-create trigger company_slot_summary_delete
-  after delete on outreach.company_slot
-  referencing old table as old_rows
-  for each statement execute function outreach_private.slots_changed();
-drop trigger if exists people_summary_update on outreach.people;
-create trigger people_summary_update
-  after update on outreach.people
-  referencing new table as new_rows old table as old_rows
-  for each statement execute function outreach_private.people_changed();
-
-comment on trigger company_slot_summary_insert on outreach.company_slot is 'Keeps company_target''s contact summary current.';
-comment on trigger company_slot_summary_update on outreach.company_slot is 'Keeps company_target''s contact summary current.';
-comment on trigger company_slot_summary_delete on outreach.company_slot is 'Keeps company_target''s contact summary current.';
-comment on trigger people_summary_update on outreach.people is 'Keeps company_target''s contact summary current.';
+-- One statement trigger per table and event (transition tables allow one event each).
+do $$
+declare
+  t record;
+begin
+  for t in
+    select * from (values
+      ('company_slot', 'insert', 'outreach_private.slots_changed', 'new table as new_rows'),
+      ('company_slot', 'update', 'outreach_private.slots_changed', 'new table as new_rows old table as old_rows'),
+      ('company_slot', 'delete', 'outreach_private.slots_changed', 'old table as old_rows'),
+      ('people',       'update', 'outreach_private.people_changed', 'new table as new_rows old table as old_rows'),
+      ('bit_scores',   'insert', 'outreach_private.pressure_changed', 'new table as new_rows'),
+      ('bit_scores',   'update', 'outreach_private.pressure_changed', 'new table as new_rows old table as old_rows'),
+      ('bit_scores',   'delete', 'outreach_private.pressure_changed', 'old table as old_rows')
+    ) v(tbl, event, fn, transition)
+  loop
+    execute format('drop trigger if exists %I on outreach.%I', t.tbl || '_summary_' || t.event, t.tbl);
+    execute format('create trigger %I after %s on outreach.%I referencing %s for each statement execute function %s()',
+                   t.tbl || '_summary_' || t.event, t.event, t.tbl, t.transition, t.fn);
+    execute format('comment on trigger %I on outreach.%I is %L', t.tbl || '_summary_' || t.event, t.tbl,
+                   'Keeps company_target''s contact summary (contact_*, filled_slots) current.');
+  end loop;
+end
+$$;

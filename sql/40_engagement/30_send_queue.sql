@@ -32,12 +32,7 @@ select l.send_id,
    and t.target_status not in ('opted_out', 'paused')
    and o.status <> 'HANDED_OFF'
    and (l.campaign_id is null or c.campaign_status = 'active')
-   -- the halt predicate of outreach.sending_halted(now()), inlined so that the
-   -- reader role needs no function privilege
-   and not exists (select 1
-                     from outreach.kill_switch_state k
-                    where k.tripped
-                      and (k.resumes_at is null or k.resumes_at > now()))
+   and not outreach.sending_halted(now())
  order by l.scheduled_at, l.send_id;
 comment on view outreach.v_send_queue is
   'Queued sends the external sender may take now (scheduled_at <= now(), not stopped, usable email, target not opted out or paused, not handed off, campaign active), oldest first; empty while a kill switch halts sending.';

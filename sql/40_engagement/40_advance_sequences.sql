@@ -36,11 +36,7 @@ begin
   -- running at once cannot both take the last free slot.
   perform pg_advisory_xact_lock(hashtext('outreach.promote'));
 
-  -- Halted: the predicate of outreach.sending_halted (SPEC §5, kill_switch_state).
-  if exists (select 1
-               from outreach.kill_switch_state k
-              where k.tripped
-                and (k.resumes_at is null or k.resumes_at > advance_sequences.as_of)) then
+  if outreach.sending_halted(advance_sequences.as_of) then
     return 0;
   end if;
 
