@@ -91,6 +91,7 @@ returns int
 language plpgsql
 volatile
 set search_path = ''
+set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
 declare
   minted int;

@@ -48,6 +48,7 @@ returns table (outreach_id uuid, send_id uuid, campaign_id uuid, sequence_id uui
 language plpgsql
 volatile
 set search_path = ''
+set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
 #variable_conflict use_column
 declare

@@ -30,6 +30,7 @@ returns table (ordinality int, send_id uuid, event_id uuid, is_duplicate boolean
 language plpgsql
 volatile
 set search_path = ''
+set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
 #variable_conflict use_column
 declare

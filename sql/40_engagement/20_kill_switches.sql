@@ -132,6 +132,7 @@ returns table (switch text, threshold numeric, observed numeric, tripped boolean
 language plpgsql
 volatile
 set search_path = ''
+set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
 #variable_conflict use_column
 begin
