@@ -224,16 +224,23 @@ create view outreach.v_ready as
 comment on view outreach.v_ready is 'Outreach records eligible for promotion now.';
 
 create view outreach.v_gate_funnel as
-  with c as (select blocking_reasons from outreach.candidates(now())),
+  -- One evaluation, one pass over its reasons.
+  with c as materialized (select blocking_reasons from outreach.candidates(now())),
+  totals as (
+    select count(*) as total, count(*) filter (where cardinality(c.blocking_reasons) = 0) as eligible from c
+  ),
+  per_code as (
+    select r.code, count(*) as records, count(*) filter (where cardinality(c.blocking_reasons) = 1) as sole_blocker
+      from c cross join unnest(c.blocking_reasons) as r(code)
+     group by r.code
+  ),
   codes as (select code, ord from unnest(outreach.blocking_reason_codes()) with ordinality as u(code, ord))
-  select 'total' as reason, 0::bigint as ord, (select count(*) from c) as records, null::bigint as sole_blocker
+  select 'total' as reason, 0::bigint as ord, totals.total as records, null::bigint as sole_blocker from totals
   union all
-  select codes.code, codes.ord,
-         (select count(*) from c where codes.code = any (c.blocking_reasons)),
-         (select count(*) from c where c.blocking_reasons = array[codes.code])
-    from codes
+  select codes.code, codes.ord, coalesce(p.records, 0), coalesce(p.sole_blocker, 0)
+    from codes left join per_code p on p.code = codes.code
   union all
-  select 'eligible', 1000, (select count(*) from c where cardinality(c.blocking_reasons) = 0), null
+  select 'eligible', 1000, totals.eligible, null from totals
   order by ord;
 comment on view outreach.v_gate_funnel is
   'The gate funnel now: total records, how many each blocking reason stops (records) and how many it alone stops (sole_blocker), and how many are eligible.';
