@@ -4,26 +4,18 @@
  * every migrate (`afterAllMigrations`, GM_DBURL); it can also be run by hand:
  *   DATABASE_URL=... tsx src/apply-sql.ts
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
+import { filesUnder } from "./files.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const sqlDir = path.join(root, "sql");
 
 /** Every .sql file under dir, sorted by its path relative to dir. */
 export function sqlFiles(dir: string = sqlDir): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith(".sql")) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort((a, b) => path.relative(dir, a).localeCompare(path.relative(dir, b), "en"));
+  return filesUnder(dir, ".sql").sort((a, b) => path.relative(dir, a).localeCompare(path.relative(dir, b), "en"));
 }
 
 export async function applySql(url: string): Promise<number> {

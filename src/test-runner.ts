@@ -15,11 +15,12 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbedded, type EmbeddedServer } from "./embedded.ts";
+import { filesUnder } from "./files.ts";
 import { migrate } from "./migrate.ts";
 import { runSquawk } from "./squawk.ts";
 import type postgres from "postgres";
@@ -129,20 +130,6 @@ async function createPlpgsqlCheck(tpl: postgres.Sql): Promise<void> {
 }
 
 // ---------------------------------------------------------------- pgTAP run
-function findFiles(dir: string, suffix: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith(suffix)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
 const FILE_TIMEOUT_MS = 180_000;
 
 interface FileResult extends Tally {
@@ -218,7 +205,7 @@ async function runPgtapFile(file: string, adminUrl: string, template: string, db
 }
 
 async function runPgtap(adminUrl: string, template: string, runId: string): Promise<Tally> {
-  let files = findFiles(path.join(root, "test", "sql"), ".test.sql");
+  let files = filesUnder(path.join(root, "test", "sql"), ".test.sql").sort();
   if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
   const results: FileResult[] = [];
   let next = 0;
