@@ -19,10 +19,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import postgres from "postgres";
-import { startEmbedded, type EmbeddedServer } from "../src/embedded.ts";
-import { generate } from "../src/generate.ts";
-import { migrate } from "../src/migrate.ts";
-import { createDatabase, dropDatabase, withDatabase } from "../src/pgurl.ts";
+import { startEmbedded, type EmbeddedServer } from "../src/runner/embedded.ts";
+import { generate } from "../src/ops/generate.ts";
+import { migrate } from "../src/runner/migrate.ts";
+import { createDatabase, dropDatabase, withDatabase } from "../src/runner/pgurl.ts";
 import { seedsWayDecision } from "./seeds-way.ts";
 
 const { values: args } = parseArgs({

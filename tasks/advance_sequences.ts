@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { advanceSequences } from "../src/db.ts";
-import { defineTask } from "../src/task.ts";
+import { advanceSequences } from "../src/runner/db.ts";
+import { defineTask } from "../src/runner/task.ts";
 
 /** Queues the next step of every enrolment whose delay has elapsed. */
 export default defineTask("advance_sequences", z.object({}), async (_p, correlationId, { sql }) => ({

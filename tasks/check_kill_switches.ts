@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { checkKillSwitches } from "../src/db.ts";
-import { defineTask } from "../src/task.ts";
+import { checkKillSwitches } from "../src/runner/db.ts";
+import { defineTask } from "../src/runner/task.ts";
 
 /** Trips what crossed its threshold and records it; the board decides, not this file. */
 export default defineTask("check_kill_switches", z.object({}), async (_p, correlationId, { sql }) => {

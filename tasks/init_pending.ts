@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { initPending } from "../src/db.ts";
-import { defineTask } from "../src/task.ts";
+import { initPending } from "../src/runner/db.ts";
+import { defineTask } from "../src/runner/task.ts";
 
 /** Mints outreach records for CL companies that have none yet. */
 export default defineTask(

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { promote } from "../src/db.ts";
-import { defineTask } from "../src/task.ts";
+import { promote } from "../src/runner/db.ts";
+import { defineTask } from "../src/runner/task.ts";
 
 /** Enrols eligible records, best score first, within caps (SQL decides everything). */
 export default defineTask(

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { recordEvents } from "../src/db.ts";
-import { defineTask } from "../src/task.ts";
+import { recordEvents } from "../src/runner/db.ts";
+import { defineTask } from "../src/runner/task.ts";
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO timestamp");
 

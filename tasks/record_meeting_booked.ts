@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { recordMeetingBooked } from "../src/db.ts";
-import { defineTask } from "../src/task.ts";
+import { recordMeetingBooked } from "../src/runner/db.ts";
+import { defineTask } from "../src/runner/task.ts";
 
 /** A booked meeting from the calendar webhook: verify, snapshot, hand off (in SQL). */
 export default defineTask(

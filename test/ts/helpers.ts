@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { createDatabase, dropDatabase, withDatabase } from "../../src/pgurl.ts";
+import { createDatabase, dropDatabase, withDatabase } from "../../src/runner/pgurl.ts";
 
 export interface TestDatabase {
   url: string;

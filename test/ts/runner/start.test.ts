@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { freshDatabase, type TestDatabase } from "./helpers.ts";
+import { loadConfig } from "../../../src/runner/config.ts";
+import { freshDatabase, type TestDatabase } from "../helpers.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 describe("configuration", () => {
   it("applies defaults", () => {
@@ -31,7 +31,7 @@ describe("npm start", () => {
   });
 
   it("migrates, logs ready, and stops cleanly on SIGTERM leaving no job locked", async () => {
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/start.ts"], {
+    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/runner/start.ts"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -66,9 +66,9 @@ describe("npm start with the webhook receiver", () => {
 
   it("takes a signed booking over HTTP through the queue to a handoff", async () => {
     const { randomBytes } = await import("node:crypto");
-    const { signatureHeader } = await import("../../src/http.ts");
+    const { signatureHeader } = await import("../../../src/http/server.ts");
     const secret = randomBytes(32).toString("hex");
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/start.ts"], {
+    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/runner/start.ts"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: db.url, WEBHOOK_PORT: "0", WEBHOOK_SECRET: secret, WORKER_POLL_INTERVAL_MS: "200" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,6 @@
 /**
  * Helpers for the webhook receiver's tests: a sender's signing, written here
- * independently of src/http.ts, plain HTTP calls, and a logger that keeps its lines.
+ * independently of src/http/, plain HTTP calls, and a logger that keeps its lines.
  */
 import { createHash, createHmac } from "node:crypto";
 import { request } from "node:http";

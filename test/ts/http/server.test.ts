@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { runMigrations } from "graphile-worker";
 import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadWebhookConfig, startWebhookServer, type WebhookConfig, type WebhookServer } from "../../src/http.ts";
-import { freshDatabase, type TestDatabase } from "./helpers.ts";
-import { call, capturingLogger, expectedJobKey, hmacHex, now, signed } from "./http-helpers.ts";
+import { loadWebhookConfig, startWebhookServer, type WebhookConfig, type WebhookServer } from "../../../src/http/server.ts";
+import { freshDatabase, type TestDatabase } from "../helpers.ts";
+import { call, capturingLogger, expectedJobKey, hmacHex, now, signed } from "./helpers.ts";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

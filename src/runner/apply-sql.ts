@@ -2,7 +2,7 @@
  * Re-applies every idempotent definition under sql/ (functions, views, triggers,
  * grants) in file-name order, in one transaction. graphile-migrate runs this after
  * every migrate (`afterAllMigrations`, GM_DBURL); it can also be run by hand:
- *   DATABASE_URL=... tsx src/apply-sql.ts
+ *   DATABASE_URL=... tsx src/runner/apply-sql.ts
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { filesUnder } from "./files.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const sqlDir = path.join(root, "sql");
 
 /** Every .sql file under dir, sorted by its path relative to dir. */

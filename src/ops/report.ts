@@ -12,12 +12,12 @@
  *   - the sub-hub waterfall (outreach.v_waterfall)
  *
  * as terminal tables with a bar per row, or with --json as one JSON document on stdout.
- * Every number comes from SQL (src/report-queries.ts); this file only lays them out.
+ * Every number comes from SQL (src/ops/report-queries.ts); this file only lays them out.
  */
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import Table from "cli-table3";
-import { loadConfig } from "./config.ts";
+import { loadConfig } from "../runner/config.ts";
 import {
   campaignMetrics,
   connectReport,
@@ -261,7 +261,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 
   const config = loadConfig();
   // Imported here so that a report against DATABASE_URL never loads the embedded server.
-  const { openDatabase } = await import("./server.ts");
+  const { openDatabase } = await import("../runner/database.ts");
   let db;
   try {
     db = await openDatabase(config);
@@ -273,7 +273,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
   try {
     if (db.embedded) {
-      const { migrate } = await import("./migrate.ts");
+      const { migrate } = await import("../runner/migrate.ts");
       await migrate(db.url);
     }
     await runReport({ url: db.url, json: args.json, days, window, color: !args.json && process.stdout.isTTY === true });

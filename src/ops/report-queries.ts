@@ -6,7 +6,7 @@
  */
 import postgres from "postgres";
 
-/** The report reads inside one read-only snapshot (see readReport in src/report.ts). */
+/** The report reads inside one read-only snapshot (see readReport in src/ops/report.ts). */
 export type ReportSql = postgres.TransactionSql;
 
 /** A small pool for the report (no bigint parsing: counts are cast to int in SQL). */

@@ -10,15 +10,15 @@ import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { makeWorkerUtils, runOnce } from "graphile-worker";
 import pg from "pg";
-import { loadConfig } from "./config.ts";
-import { connect, gateFunnel, killSwitchBoard, type Sql } from "./db.ts";
+import { loadConfig } from "../runner/config.ts";
+import { connect, gateFunnel, killSwitchBoard, type Sql } from "../runner/db.ts";
 import { generate } from "./generate.ts";
-import { makeLogger } from "./log.ts";
-import { migrate } from "./migrate.ts";
-import { createDatabase, dropDatabase, withDatabase } from "./pgurl.ts";
-import { openDatabase } from "./server.ts";
-import { setTaskContext } from "./task.ts";
-import { taskList, workerLogger } from "./worker.ts";
+import { makeLogger } from "../runner/log.ts";
+import { migrate } from "../runner/migrate.ts";
+import { createDatabase, dropDatabase, withDatabase } from "../runner/pgurl.ts";
+import { openDatabase } from "../runner/database.ts";
+import { setTaskContext } from "../runner/task.ts";
+import { taskList, workerLogger } from "../runner/worker.ts";
 
 const { values: args } = parseArgs({
   options: {

@@ -6,12 +6,12 @@ import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphil
 import pg from "pg";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
-import advanceSequences from "../tasks/advance_sequences.ts";
-import checkKillSwitches from "../tasks/check_kill_switches.ts";
-import initPending from "../tasks/init_pending.ts";
-import promote from "../tasks/promote.ts";
-import recordEvents from "../tasks/record_events.ts";
-import recordMeetingBooked from "../tasks/record_meeting_booked.ts";
+import advanceSequences from "../../tasks/advance_sequences.ts";
+import checkKillSwitches from "../../tasks/check_kill_switches.ts";
+import initPending from "../../tasks/init_pending.ts";
+import promote from "../../tasks/promote.ts";
+import recordEvents from "../../tasks/record_events.ts";
+import recordMeetingBooked from "../../tasks/record_meeting_booked.ts";
 
 export const taskList: TaskList = {
   init_pending: initPending,

@@ -5,14 +5,14 @@ import { fileURLToPath } from "node:url";
 import { makeWorkerUtils, parseCrontab, runOnce, type WorkerUtils } from "graphile-worker";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { generate } from "../../src/generate.ts";
-import { makeLogger } from "../../src/log.ts";
-import { setTaskContext } from "../../src/task.ts";
-import { crontab, taskList, workerLogger } from "../../src/worker.ts";
-import { freshDatabase, type TestDatabase } from "./helpers.ts";
+import { loadConfig } from "../../../src/runner/config.ts";
+import { generate } from "../../../src/ops/generate.ts";
+import { makeLogger } from "../../../src/runner/log.ts";
+import { setTaskContext } from "../../../src/runner/task.ts";
+import { crontab, taskList, workerLogger } from "../../../src/runner/worker.ts";
+import { freshDatabase, type TestDatabase } from "../helpers.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const log = makeLogger("silent");
 
 let db: TestDatabase;
@@ -129,7 +129,7 @@ describe("failures", () => {
 
 describe("SIGTERM during a running job", () => {
   it("waits for the job, exits 0 and leaves nothing locked", async () => {
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/start.ts"], {
+    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/runner/start.ts"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info", WORKER_POLL_INTERVAL_MS: "200" },
       stdio: ["ignore", "pipe", "pipe"],

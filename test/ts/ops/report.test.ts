@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generate } from "../../src/generate.ts";
-import { bar, markedBar, runReport, type ReportData } from "../../src/report.ts";
-import { freshDatabase, type TestDatabase } from "./helpers.ts";
+import { generate } from "../../../src/ops/generate.ts";
+import { bar, markedBar, runReport, type ReportData } from "../../../src/ops/report.ts";
+import { freshDatabase, type TestDatabase } from "../helpers.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 let db: TestDatabase;
 
 /** Runs the report in-process and returns what it printed. */
@@ -16,10 +16,10 @@ async function render(opts: { json?: boolean; days?: number } = {}): Promise<{ t
   return { text, data };
 }
 
-/** `npm run report` as a user runs it (tsx src/report.ts), against DATABASE_URL. */
+/** `npm run report` as a user runs it (tsx src/ops/report.ts), against DATABASE_URL. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["src/report.ts", ...args], {
+    const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["src/ops/report.ts", ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: db.url },
     });

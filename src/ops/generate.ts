@@ -6,7 +6,7 @@
  * Rates follow SPEC §8: ≈62 % of HR/CEO/CFO slots filled, ≈13.9 % of records scored.
  * Ids are minted by the database (init_pending), so they differ between runs.
  */
-import type { Sql } from "./db.ts";
+import type { Sql } from "../runner/db.ts";
 
 export interface GenerateOptions {
   companies: number;

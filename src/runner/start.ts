@@ -3,11 +3,11 @@
  * run the worker with its crontab until SIGINT/SIGTERM, then stop cleanly.
  */
 import { loadConfig } from "./config.ts";
-import { loadWebhookConfig, startWebhookServer, type WebhookServer } from "./http.ts";
+import { loadWebhookConfig, startWebhookServer, type WebhookServer } from "../http/server.ts";
 import { connect } from "./db.ts";
 import { makeLogger } from "./log.ts";
 import { migrate } from "./migrate.ts";
-import { openDatabase } from "./server.ts";
+import { openDatabase } from "./database.ts";
 import { setTaskContext } from "./task.ts";
 import { startWorker } from "./worker.ts";
 

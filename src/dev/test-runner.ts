@@ -19,14 +19,14 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEmbedded, type EmbeddedServer } from "./embedded.ts";
-import { filesUnder } from "./files.ts";
-import { migrate } from "./migrate.ts";
+import { startEmbedded, type EmbeddedServer } from "../runner/embedded.ts";
+import { filesUnder } from "../runner/files.ts";
+import { migrate } from "../runner/migrate.ts";
 import { runSquawk } from "./squawk.ts";
 import type postgres from "postgres";
-import { adminSql, createDatabase, dropDatabase, withDatabase } from "./pgurl.ts";
+import { adminSql, createDatabase, dropDatabase, withDatabase } from "../runner/pgurl.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 interface Tally {
   passed: number;
@@ -262,7 +262,7 @@ async function main(): Promise<number> {
   const tally: Tally = { passed: 0, failed: 0 };
   let tmpDir: string | undefined;
   try {
-    // squawk needs no database: the migration files themselves (src/squawk.ts).
+    // squawk needs no database: the migration files themselves (src/dev/squawk.ts).
     if (runSqlTests) {
       const t = await runSquawk(filters, say);
       if (t.passed + t.failed > 0) say(`squawk: ${t.passed} passed, ${t.failed} failed`);

@@ -40,7 +40,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type postgres from "postgres";
 import { z } from "zod";
-import { enqueueOnce, type Enqueued } from "./db.ts";
+import { enqueueOnce, type Enqueued } from "../runner/db.ts";
 
 // ---------------------------------------------------------------- configuration
 
