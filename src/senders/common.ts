@@ -1,0 +1,314 @@
+/**
+ * What every provider translator shares: the hub's event shape, the claimed-row
+ * shape (SPEC §10.2 `claim_sends`), request descriptions the I/O layer sends,
+ * lead-key normalisation, timestamps, batching and the one constant-time
+ * compare used by every webhook check.
+ *
+ * Nothing here does I/O or decides anything: the functions translate, and SQL
+ * (`record_provider_event`, the outbox, `ack_send`) decides.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+
+// ---------------------------------------------------------------- hub events
+
+/** The hub's event types a provider can report (SPEC §4, §11.2, §12). */
+export const HUB_EVENT_TYPES = [
+  "email_sent",
+  "email_open",
+  "email_click",
+  "email_reply",
+  "email_auto_reply",
+  "email_bounce",
+  "unsubscribe",
+  "linkedin_connect_sent",
+  "linkedin_connect_accepted",
+  "linkedin_message_sent",
+  "linkedin_reply",
+  "linkedin_touch",
+] as const;
+export type HubEventType = (typeof HUB_EVENT_TYPES)[number];
+
+export type Provider = "instantly" | "smartlead" | "heyreach";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** One provider event translated for `outreach.record_provider_event`. */
+export interface HubEvent {
+  provider: Provider;
+  provider_campaign_id: string;
+  /** Lower-cased email, or the normalised LinkedIn profile URL (SPEC §11.1, §12). */
+  lead_key: string;
+  /** The provider's own lead id when the payload names it (Smartlead `sl_email_lead_id`, HeyReach `lead.id`). */
+  provider_lead_id: string | null;
+  /** The provider's step number (1-based); NULL when the payload has none. */
+  step: number | null;
+  event_type: HubEventType;
+  /** ISO 8601 in UTC (`…Z`). */
+  event_ts: string;
+  /** The hub's enrolment id when it came back in the payload (Instantly custom variable). */
+  enrolment_id: string | null;
+  /** Identifies one delivery of one event at the provider (SPEC §11.3): equal keys are the same event. */
+  dedup_key: string;
+  metadata: JsonObject;
+}
+
+/** A well-formed event the hub does not take (labels, campaign completion, account alerts). */
+export interface Ignored {
+  ignored: string;
+}
+/** A payload whose shape is not understood: log it, answer 2xx, never throw. */
+export interface Unknown {
+  unknown: string;
+}
+export type MapResult = HubEvent | Ignored | Unknown;
+
+export const isHubEvent = (r: MapResult): r is HubEvent => "event_type" in r;
+
+/** A parsed JSON value as JsonValue (drops undefined, functions and non-finite numbers); undefined when nothing is left. */
+export function toJson(value: unknown, depth = 0): JsonValue | undefined {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (depth > 8) return undefined;
+  if (Array.isArray(value)) return value.map((v) => toJson(v, depth + 1)).filter((v): v is JsonValue => v !== undefined);
+  if (typeof value === "object") {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) {
+      const j = toJson(v, depth + 1);
+      if (j !== undefined) out[k] = j;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** A zod error as one short line (first issues only), for `unknown` reasons. */
+export function issuesLine(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+    .join("; ");
+}
+
+// ---------------------------------------------------------------- lead keys
+
+/** Lower-cased, trimmed email; NULL when it does not look like one. */
+export function normaliseEmail(value: string | null | undefined): string | null {
+  if (typeof value !== "string") return null;
+  const email = value.trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+$/.test(email) ? email : null;
+}
+
+/**
+ * A LinkedIn profile URL as the hub keys it (SPEC §12): trimmed, lower case, no
+ * query, no fragment, no trailing slash, no `www.`. Nothing else is changed (the
+ * scheme stays as given), so the SQL side can apply the same four rules.
+ * NULL for a blank value.
+ */
+export function normaliseLinkedInUrl(value: string | null | undefined): string | null {
+  if (typeof value !== "string") return null;
+  let url = value.trim().toLowerCase();
+  const cut = url.search(/[?#]/);
+  if (cut >= 0) url = url.slice(0, cut);
+  url = url.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?www\./, "$1");
+  url = url.replace(/\/+$/, "");
+  return url === "" ? null : url;
+}
+
+// ---------------------------------------------------------------- time
+
+/**
+ * A provider timestamp as ISO 8601 UTC. Strings with an offset are taken as
+ * they are; an ISO date-time without one is read as UTC (the providers document
+ * UTC); numbers are Unix seconds (or milliseconds when that large). NULL when
+ * unparseable.
+ */
+export function toIsoTimestamp(value: unknown): string | null {
+  let ms: number;
+  if (typeof value === "number" && Number.isFinite(value)) {
+    ms = value > 1e11 ? value : value * 1000;
+  } else if (typeof value === "string" && value.trim() !== "") {
+    const s = value.trim();
+    if (/^\d+(\.\d+)?$/.test(s)) return toIsoTimestamp(Number(s));
+    const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(s);
+    const isoLocal = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s);
+    ms = Date.parse(isoLocal && !hasOffset ? `${s.replace(" ", "T")}Z` : s);
+  } else {
+    return null;
+  }
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** A positive step number from a number or a numeric string; NULL otherwise. */
+export function toStep(value: unknown): number | null {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : null;
+}
+
+// ---------------------------------------------------------------- secrets
+
+/** Constant-time equality of two secrets (their SHA-256 digests, so lengths leak nothing). */
+export function secretsEqual(received: string | null | undefined, expected: string): boolean {
+  if (typeof received !== "string" || expected === "") return false;
+  const a = createHmac("sha256", "secret-compare").update(received).digest();
+  const b = createHmac("sha256", "secret-compare").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Hex HMAC-SHA256 of the raw bytes. */
+export function hmacHex(key: string, ...parts: (string | Buffer)[]): string {
+  const h = createHmac("sha256", key);
+  for (const p of parts) h.update(p);
+  return h.digest("hex");
+}
+
+/** Constant-time compare of a received hex digest with the expected one (false on any malformed input). */
+export function hexDigestEqual(receivedHex: string, expectedHex: string): boolean {
+  if (!/^[0-9a-f]{64}$/i.test(receivedHex) || !/^[0-9a-f]{64}$/i.test(expectedHex)) return false;
+  return timingSafeEqual(Buffer.from(receivedHex, "hex"), Buffer.from(expectedHex, "hex"));
+}
+
+// ---------------------------------------------------------------- outbound
+
+/** One rendered step of a provider-run sequence (`claim_sends.steps`). */
+export const ClaimedStep = z.looseObject({
+  step: z.number().int().min(1),
+  subject: z.string().nullable().optional(),
+  body: z.string().nullable().optional(),
+  delay_days: z.number().int().nullable().optional(),
+  delay_hours: z.number().int().nullable().optional(),
+});
+export type ClaimedStep = z.infer<typeof ClaimedStep>;
+
+/** The columns of a `claim_sends` row the translators read (SPEC §10.2); other columns pass through. */
+export const ClaimedSend = z.looseObject({
+  send_id: z.uuid(),
+  enrolment_id: z.uuid(),
+  email_to: z.string().nullable().optional(),
+  linkedin_url: z.string().nullable().optional(),
+  full_name: z.string().nullable().optional(),
+  company_name: z.string().nullable().optional(),
+  subject: z.string().nullable().optional(),
+  body: z.string().nullable().optional(),
+  unsubscribe_url: z.string().nullable().optional(),
+  calendar_link: z.string().nullable().optional(),
+  provider_campaign_id: z.string().nullable().optional(),
+  sequence_step: z.number().int().nullable().optional(),
+  steps: z.array(ClaimedStep).nullable().optional(),
+});
+export type ClaimedSend = z.infer<typeof ClaimedSend>;
+
+/** An HTTP request for the I/O layer to send: path relative to the provider's base URL; auth added there. */
+export interface ProviderRequest {
+  method: "GET" | "POST" | "DELETE" | "PATCH";
+  path: string;
+  query?: Record<string, string>;
+  body?: JsonValue;
+}
+
+/** A claimed row the translator cannot push (hand it back with `release_send(..., permanent => true)`). */
+export interface RejectedRow {
+  send_id: string;
+  reason: string;
+}
+
+/** One push request and the claimed rows it carries, in request order. */
+export interface PushBatch {
+  provider_campaign_id: string;
+  request: ProviderRequest;
+  rows: ClaimedSend[];
+}
+
+/** A provider's documented request budget: at most `requests` per `windowMs` (every window applies). */
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+}
+
+/** Items in chunks of at most `size`, order kept. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Rows grouped by `provider_campaign_id` (first-seen order); rows without one are rejected. */
+export function groupByCampaign(rows: readonly ClaimedSend[]): { groups: Map<string, ClaimedSend[]>; rejected: RejectedRow[] } {
+  const groups = new Map<string, ClaimedSend[]>();
+  const rejected: RejectedRow[] = [];
+  for (const row of rows) {
+    const id = row.provider_campaign_id?.trim();
+    if (!id) {
+      rejected.push({ send_id: row.send_id, reason: "campaign has no provider_campaign_id" });
+      continue;
+    }
+    const list = groups.get(id) ?? [];
+    list.push(row);
+    groups.set(id, list);
+  }
+  return { groups, rejected };
+}
+
+/** First name and the rest, from a full name. */
+export function splitName(fullName: string | null | undefined): { first: string; last: string } {
+  const parts = (fullName ?? "").trim().split(/\s+/).filter(Boolean);
+  return { first: parts[0] ?? "", last: parts.slice(1).join(" ") };
+}
+
+/**
+ * The hub's ids and every rendered step as flat, string-valued variables (the
+ * providers take scalars only): hub_enrollment_id, hub_send_id, hub_step_count,
+ * hub_step_<n>_subject, hub_step_<n>_body, and hub_unsubscribe_url /
+ * hub_calendar_link when the row has them. Without `steps`, the row's own
+ * subject and body are step `sequence_step` (default 1).
+ */
+export function hubVariables(row: ClaimedSend): Record<string, string> {
+  const vars: Record<string, string> = { hub_enrollment_id: row.enrolment_id, hub_send_id: row.send_id };
+  const steps: ClaimedStep[] =
+    row.steps && row.steps.length > 0
+      ? [...row.steps].sort((a, b) => a.step - b.step)
+      : [{ step: row.sequence_step ?? 1, subject: row.subject ?? "", body: row.body ?? "" }];
+  vars.hub_step_count = String(steps.length);
+  for (const s of steps) {
+    vars[`hub_step_${s.step}_subject`] = s.subject ?? "";
+    vars[`hub_step_${s.step}_body`] = s.body ?? "";
+  }
+  if (row.unsubscribe_url) vars.hub_unsubscribe_url = row.unsubscribe_url;
+  if (row.calendar_link) vars.hub_calendar_link = row.calendar_link;
+  return vars;
+}
+
+/** Outbox work for a provider (SPEC §11.4); the I/O layer fills it from `claim_outbox`. */
+export interface OutboxItem {
+  kind: "stop_lead" | "pause_campaign" | "resume_campaign" | "block_email" | "block_domain";
+  provider_campaign_id?: string | null;
+  /** stop_lead: the lead key (lower-cased email or normalised profile URL). */
+  lead_key?: string | null;
+  /** stop_lead: the provider's lead id from `provider_leads`, when known. */
+  provider_lead_id?: string | null;
+  /** block_email / block_domain: the suppression pattern. */
+  pattern?: string | null;
+}
+
+/**
+ * What to send for one outbox item: a request; `needs_lead_id` (look the lead
+ * up first, then call again with `provider_lead_id`); or `unsupported` (the
+ * provider has no such operation: ack it as done-with-nothing-to-do and log).
+ */
+export type OutboxAction = { request: ProviderRequest } | { needs_lead_id: string } | { unsupported: string };
+
+/**
+ * A suppression pattern as something a provider block list can hold: an exact
+ * address, or a domain (a bare domain, or `*@domain`). Other wildcards cannot be
+ * expressed at a provider: NULL.
+ */
+export function blockTarget(kind: "block_email" | "block_domain", pattern: string | null | undefined): { email: string } | { domain: string } | null {
+  const p = (pattern ?? "").trim().toLowerCase();
+  const domain = /^(?:\*@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/.exec(p);
+  if (kind === "block_domain" || p.startsWith("*@")) return domain ? { domain: domain[1] as string } : null;
+  if (p.includes("*")) return null;
+  const email = normaliseEmail(p);
+  return email ? { email } : null;
+}
