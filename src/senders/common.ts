@@ -140,6 +140,18 @@ export function toIsoTimestamp(value: unknown): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
+/**
+ * An event's time: the payload's when it has one (NULL when that is
+ * unparseable), else `receivedAt` (flagged `received`), else NULL.
+ */
+export function eventTime(value: unknown, receivedAt: Date | undefined): { iso: string; received: boolean } | null {
+  if (value !== undefined && value !== null && value !== "") {
+    const iso = toIsoTimestamp(value);
+    return iso === null ? null : { iso, received: false };
+  }
+  return receivedAt === undefined ? null : { iso: receivedAt.toISOString(), received: true };
+}
+
 /** A positive step number from a number or a numeric string; NULL otherwise. */
 export function toStep(value: unknown): number | null {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;

@@ -13,13 +13,13 @@
 import { z } from "zod";
 import {
   chunk,
+  eventTime,
   groupByCampaign,
   hubVariables,
   issuesLine,
   normaliseEmail,
   normaliseLinkedInUrl,
   splitName,
-  toIsoTimestamp,
   type ClaimedSend,
   type HubEventType,
   type JsonObject,
@@ -138,14 +138,11 @@ export function mapHeyReachEvent(input: unknown, opts: { receivedAt?: Date } = {
   const campaign = str(p.campaign?.id ?? p.campaign_id ?? p.campaignId);
   if (campaign === null) return { unknown: `heyreach: ${type} without campaign.id` };
   const tsRaw = p.timestamp ?? p.timeStamp ?? p.event_timestamp ?? p.createdAt ?? p.created_at;
-  let ts = toIsoTimestamp(tsRaw);
+  const time = eventTime(tsRaw, opts.receivedAt);
+  if (time === null) return { unknown: `heyreach: ${type} with no usable timestamp ${JSON.stringify(tsRaw ?? null)}` };
+  const ts = time.iso;
   const metadata: JsonObject = { provider_event_type: raw };
-  if (ts === null) {
-    if (tsRaw !== undefined && tsRaw !== null) return { unknown: `heyreach: unparseable timestamp ${JSON.stringify(tsRaw)}` };
-    if (opts.receivedAt === undefined) return { unknown: `heyreach: ${type} without a timestamp` };
-    ts = opts.receivedAt.toISOString();
-    metadata.event_ts_source = "received";
-  }
+  if (time.received) metadata.event_ts_source = "received";
   const leadId = str(lead?.id);
   const conversation = str(p.conversation_id ?? p.conversationId);
   const theirCorrelation = str(p.correlation_id ?? p.correlationId);

@@ -14,12 +14,12 @@ import { z } from "zod";
 import {
   blockTarget,
   chunk,
+  eventTime,
   groupByCampaign,
   hubVariables,
   issuesLine,
   normaliseEmail,
   splitName,
-  toIsoTimestamp,
   toStep,
   type ClaimedSend,
   type HubEventType,
@@ -49,7 +49,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 /** An Instantly webhook body; unknown keys (custom variables, lead data) pass through. */
 export const InstantlyWebhook = z.looseObject({
   event_type: z.string().min(1),
-  timestamp: z.union([z.string(), z.number()]),
+  timestamp: z.union([z.string(), z.number()]).nullable().optional(),
   campaign_id: z.string().nullable().optional(),
   campaign_name: z.string().nullable().optional(),
   workspace: z.string().nullable().optional(),
@@ -98,8 +98,12 @@ export const INSTANTLY_IGNORED = new Set([
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Translates one Instantly webhook body. Never throws. */
-export function mapInstantlyEvent(body: unknown): MapResult {
+/**
+ * Translates one Instantly webhook body. Never throws. Without a `timestamp`
+ * (documented as always present) the receiver's `receivedAt` is used and
+ * marked `event_ts_source: "received"`, so an unsubscribe is never lost to it.
+ */
+export function mapInstantlyEvent(body: unknown, opts: { receivedAt?: Date } = {}): MapResult {
   const parsed = InstantlyWebhook.safeParse(body);
   if (!parsed.success) return { unknown: `instantly: ${issuesLine(parsed.error)}` };
   const p = parsed.data;
@@ -114,12 +118,13 @@ export function mapInstantlyEvent(body: unknown): MapResult {
   if (!campaign) return { unknown: `instantly: ${type} without campaign_id` };
   const lead = normaliseEmail(p.lead_email);
   if (lead === null) return { unknown: `instantly: ${type} without a usable lead_email` };
-  const ts = toIsoTimestamp(p.timestamp);
-  if (ts === null) return { unknown: `instantly: unparseable timestamp ${JSON.stringify(p.timestamp)}` };
+  const ts = eventTime(p.timestamp, opts.receivedAt);
+  if (ts === null) return { unknown: `instantly: ${type} with no usable timestamp ${JSON.stringify(p.timestamp ?? null)}` };
   const step = toStep(p.step);
   const enrolment = typeof p.hub_enrollment_id === "string" && UUID.test(p.hub_enrollment_id.trim()) ? p.hub_enrollment_id.trim().toLowerCase() : null;
 
   const metadata: JsonObject = { provider_event_type: p.event_type };
+  if (ts.received) metadata.event_ts_source = "received";
   const copy: [string, JsonValue | undefined][] = [
     ["variant", toStep(p.variant)],
     ["is_first", p.is_first],
@@ -143,9 +148,9 @@ export function mapInstantlyEvent(body: unknown): MapResult {
     provider_lead_id: null,
     step,
     event_type: hubType,
-    event_ts: ts,
+    event_ts: ts.iso,
     enrolment_id: enrolment,
-    dedup_key: ["instantly", campaign, lead, hubType, step ?? "", ts].join("|"),
+    dedup_key: ["instantly", campaign, lead, hubType, step ?? "", ts.iso].join("|"),
     metadata,
   };
 }

@@ -15,6 +15,7 @@ import { z } from "zod";
 import {
   blockTarget,
   chunk,
+  eventTime,
   groupByCampaign,
   hexDigestEqual,
   hmacHex,
@@ -23,7 +24,6 @@ import {
   normaliseEmail,
   secretsEqual,
   splitName,
-  toIsoTimestamp,
   toJson,
   toStep,
   type ClaimedSend,
@@ -121,8 +121,12 @@ export const SMARTLEAD_OOO_CATEGORY = "out of office";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const str = (v: string | number | null | undefined): string | null => (v === null || v === undefined || String(v).trim() === "" ? null : String(v).trim());
 
-/** Translates one Smartlead webhook body. Never throws. */
-export function mapSmartleadEvent(body: unknown): MapResult {
+/**
+ * Translates one Smartlead webhook body. Never throws. Without any event time
+ * in the payload the receiver's `receivedAt` is used and marked
+ * `event_ts_source: "received"` (the unsubscribe page documents no timestamp).
+ */
+export function mapSmartleadEvent(body: unknown, opts: { receivedAt?: Date } = {}): MapResult {
   const parsed = SmartleadWebhook.safeParse(body);
   if (!parsed.success) return { unknown: `smartlead: ${issuesLine(parsed.error)}` };
   const p = parsed.data;
@@ -145,14 +149,16 @@ export function mapSmartleadEvent(body: unknown): MapResult {
   const leadId = str(p.sl_email_lead_id) ?? str(p.lead_id);
   if (lead === null) return { unknown: `smartlead: ${type} without a usable lead email` };
   const tsSource = p.event_timestamp ?? p.reply_message?.time ?? p.bounce_message?.time ?? p.sent_message?.time;
-  const ts = toIsoTimestamp(tsSource);
-  if (ts === null) return { unknown: `smartlead: unparseable event_timestamp ${JSON.stringify(tsSource ?? null)}` };
+  const time = eventTime(tsSource, opts.receivedAt);
+  if (time === null) return { unknown: `smartlead: ${type} with no usable event_timestamp ${JSON.stringify(tsSource ?? null)}` };
+  const ts = time.iso;
   const step = toStep(p.sequence_number);
   const enrolmentRaw = p.lead_data?.custom_fields?.hub_enrollment_id ?? p.lead?.custom_fields?.hub_enrollment_id ?? p.hub_enrollment_id;
   const enrolment = typeof enrolmentRaw === "string" && UUID.test(enrolmentRaw.trim()) ? enrolmentRaw.trim().toLowerCase() : null;
   const stats = str(p.stats_id);
 
   const metadata: JsonObject = { provider_event_type: raw };
+  if (time.received) metadata.event_ts_source = "received";
   if (stats !== null) metadata.stats_id = stats;
   if (leadId !== null) metadata.sl_email_lead_id = leadId;
   if (p.campaign_name) metadata.campaign_name = p.campaign_name;

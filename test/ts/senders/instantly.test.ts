@@ -75,6 +75,18 @@ describe("Instantly webhooks", () => {
     expect(mapInstantlyEvent(body)).toHaveProperty("unknown");
   });
 
+  it("uses the receiver's clock only when the payload has no timestamp, and says so", () => {
+    const { timestamp: _drop, ...body } = fixture("instantly", "lead_unsubscribed").json as Record<string, unknown>;
+    expect(mapInstantlyEvent(body)).toHaveProperty("unknown");
+    expect(mapInstantlyEvent(body, { receivedAt: new Date("2026-12-02T10:00:03Z") })).toMatchObject({
+      event_type: "unsubscribe",
+      event_ts: "2026-12-02T10:00:03.000Z",
+      metadata: { event_ts_source: "received" },
+    });
+    const r = mapInstantlyEvent(fixture("instantly", "lead_unsubscribed").json, { receivedAt: new Date("2030-01-01T00:00:00Z") });
+    expect(isHubEvent(r) && [r.event_ts, r.metadata.event_ts_source]).toEqual(["2026-12-02T10:00:00.000Z", undefined]);
+  });
+
   it("ignores a hub_enrollment_id that is not a UUID", () => {
     const body = { ...(fixture("instantly", "email_sent").json as object), hub_enrollment_id: "{{hub_enrollment_id}}" };
     const r = mapInstantlyEvent(body);

@@ -83,6 +83,18 @@ describe("Smartlead webhooks", () => {
     expect(r).toMatchObject({ event_type: "email_open", provider_campaign_id: "77", lead_key: "x@y.io", step: 3 });
   });
 
+  it("uses the receiver's clock only when the payload has no time at all, and says so", () => {
+    const { event_timestamp: _drop, ...body } = fixture("smartlead", "LEAD_UNSUBSCRIBED").json as Record<string, unknown>;
+    expect(mapSmartleadEvent(body)).toHaveProperty("unknown");
+    expect(mapSmartleadEvent(body, { receivedAt: new Date("2026-12-02T10:00:03Z") })).toMatchObject({
+      event_type: "unsubscribe",
+      lead_key: "john.roe@example.org",
+      event_ts: "2026-12-02T10:00:03.000Z",
+      metadata: { event_ts_source: "received" },
+    });
+    expect(mapSmartleadEvent({ ...body, event_timestamp: "later" }, { receivedAt: new Date() })).toHaveProperty("unknown");
+  });
+
   it("reads an event_timestamp without an offset as UTC", () => {
     const r = mapSmartleadEvent({ event_type: "EMAIL_SENT", event_timestamp: "2026-11-30 14:05:09", campaign_id: 1, to_email: "a@b.co" });
     expect(isHubEvent(r) && r.event_ts).toBe("2026-11-30T14:05:09.000Z");
