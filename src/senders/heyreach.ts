@@ -12,24 +12,26 @@
  */
 import { z } from "zod";
 import {
-  chunk,
   eventTime,
-  groupByCampaign,
-  hubVariables,
   issuesLine,
   normaliseEmail,
   normaliseLinkedInUrl,
-  splitName,
-  type ClaimedSend,
   type HubEventType,
   type JsonObject,
   type MapResult,
+} from "./common.ts";
+import {
+  chunk,
+  groupByCampaign,
+  hubVariables,
+  splitName,
+  type ClaimedSend,
   type OutboxAction,
   type OutboxItem,
   type PushBatch,
   type RateLimit,
   type RejectedRow,
-} from "./common.ts";
+} from "./outbound.ts";
 
 export { normaliseLinkedInUrl } from "./common.ts";
 

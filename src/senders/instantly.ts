@@ -12,26 +12,28 @@
  */
 import { z } from "zod";
 import {
-  blockTarget,
-  chunk,
   eventTime,
-  groupByCampaign,
-  hubVariables,
   issuesLine,
   normaliseEmail,
-  splitName,
   toStep,
-  type ClaimedSend,
   type HubEventType,
   type JsonObject,
   type JsonValue,
   type MapResult,
+} from "./common.ts";
+import {
+  blockTarget,
+  chunk,
+  groupByCampaign,
+  hubVariables,
+  splitName,
+  type ClaimedSend,
   type OutboxAction,
   type OutboxItem,
   type PushBatch,
   type RateLimit,
   type RejectedRow,
-} from "./common.ts";
+} from "./outbound.ts";
 
 export const INSTANTLY_DEFAULT_API_URL = "https://api.instantly.ai";
 /** `POST /api/v2/leads/add` takes 1 to 1,000 leads. */

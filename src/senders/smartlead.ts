@@ -13,30 +13,32 @@
  */
 import { z } from "zod";
 import {
-  blockTarget,
-  chunk,
   eventTime,
-  groupByCampaign,
   hexDigestEqual,
   hmacHex,
-  hubVariables,
   issuesLine,
   normaliseEmail,
   secretsEqual,
-  splitName,
   toJson,
   toStep,
-  type ClaimedSend,
   type HubEventType,
   type JsonObject,
   type MapResult,
+} from "./common.ts";
+import {
+  blockTarget,
+  chunk,
+  groupByCampaign,
+  hubVariables,
+  splitName,
+  type ClaimedSend,
   type OutboxAction,
   type OutboxItem,
   type ProviderRequest,
   type PushBatch,
   type RateLimit,
   type RejectedRow,
-} from "./common.ts";
+} from "./outbound.ts";
 
 export const SMARTLEAD_DEFAULT_API_URL = "https://server.smartlead.ai";
 /** "upto 350 leads per upload" (older reference; the newer one says 400): the smaller is used. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { blockTarget, chunk, hubVariables, normaliseEmail, secretsEqual, toIsoTimestamp, toStep } from "../../../src/senders/common.ts";
+import { normaliseEmail, secretsEqual, toIsoTimestamp, toStep } from "../../../src/senders/common.ts";
+import { blockTarget, chunk, hubVariables } from "../../../src/senders/outbound.ts";
 import { claimedRows } from "./helpers.ts";
 
 describe("provider timestamps", () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { ClaimedSend } from "../../../src/senders/common.ts";
+import type { ClaimedSend } from "../../../src/senders/outbound.ts";
 
 const root = fileURLToPath(new URL("../../fixtures/providers/", import.meta.url));
 

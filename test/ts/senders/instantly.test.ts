@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isHubEvent, type HubEvent, type PushBatch } from "../../../src/senders/common.ts";
+import { isHubEvent, type HubEvent } from "../../../src/senders/common.ts";
+import type { PushBatch } from "../../../src/senders/outbound.ts";
 import {
   buildInstantlyPushes,
   INSTANTLY_MAX_LEADS_PER_REQUEST,
