@@ -138,7 +138,7 @@ export function mapInstantlyEvent(body: unknown, opts: { receivedAt?: Date } = {
     ["email_subject", p.email_subject],
     ["reply_subject", p.reply_subject],
     ["reply_text_snippet", p.reply_text_snippet],
-    ["hub_send_id", typeof p.hub_send_id === "string" ? p.hub_send_id : undefined],
+    ["pushed_send_id", typeof p.hub_send_id === "string" ? p.hub_send_id : undefined],
   ];
   for (const [k, v] of copy) if (v !== undefined && v !== null) metadata[k] = v;
   if (type === "lead_out_of_office") metadata.label = true;

@@ -5,6 +5,7 @@ import {
   buildInstantlyPushes,
   INSTANTLY_MAX_LEADS_PER_REQUEST,
   INSTANTLY_RATE_LIMITS,
+  InstantlyWebhook,
   instantlyOutboxRequest,
   mapInstantlyEvent,
   parseInstantlyPushResponse,
@@ -54,6 +55,11 @@ describe("Instantly webhooks", () => {
     const a = mapInstantlyEvent(fixture("instantly", "link_clicked").json);
     const b = mapInstantlyEvent(fixture("instantly", "email_link_clicked").json);
     expect(isHubEvent(a) && isHubEvent(b) && a.dedup_key === b.dedup_key).toBe(true);
+  });
+
+  it("lets unknown keys (custom variables, lead data) through the schema", () => {
+    const parsed = InstantlyWebhook.parse(fixture("instantly", "email_sent").json);
+    expect(parsed).toMatchObject({ firstName: "Jane", companyName: "Example Co", hub_step_1_subject: "Your 2027 renewal" });
   });
 
   it("keeps reply metadata but not the message bodies", () => {
