@@ -151,7 +151,7 @@ describe("a runner killed with -9", () => {
     const code = await restarted.exited;
     if (code !== 0) console.error(out, restarted.out());
     expect(code).toBe(0);
-  });
+  }, 150_000); // three runners start and stop, one after another
 });
 
 describe("npm start under a supervisor", () => {
