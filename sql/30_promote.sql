@@ -47,6 +47,7 @@ returns table (outreach_id uuid, send_id uuid, campaign_id uuid, sequence_id uui
                person_id uuid, slot_type text, email_to text)
 language plpgsql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
@@ -68,7 +69,8 @@ begin
     -- One promoter at a time: caps are counted and spent under this lock, and each
     -- statement below sees what an earlier promoter committed. The unique index
     -- send_log_one_open_enrolment is what makes a double enrolment impossible.
-    perform pg_advisory_xact_lock(hashtext('outreach.promote'));
+    -- A row of outreach_private, not an advisory key: no hub role can take it.
+    perform 1 from outreach_private.serial_locks k where k.lock_name = 'send_capacity' for update;
   end if;
 
   halted := outreach.sending_halted(promote.as_of);

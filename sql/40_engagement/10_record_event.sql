@@ -29,6 +29,7 @@ create or replace function outreach.record_events(events jsonb, correlation_id u
 returns table (ordinality int, send_id uuid, event_id uuid, is_duplicate boolean)
 language plpgsql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$

@@ -31,6 +31,7 @@ create or replace function outreach.record_meeting_booked(
 returns uuid
 language plpgsql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 set "TimeZone" = 'UTC'
 as $$
