@@ -177,15 +177,24 @@ begin
        where m.authorized and m.subject is null
          and (not m.has_template or cardinality(m.missing) > 0)
          and s.send_ids ? (m.outreach_id::text)
+    ), locked as (
+      -- The hub's lock order (docs/security.md): the spine rows of the records just
+      -- queued, by outreach_id, before their targets (record_events holds a company's
+      -- spine row before anything else of it).
+      select o.outreach_id
+        from outreach.outreach o
+       where o.outreach_id in (select q.outreach_id from queued q)
+       order by o.outreach_id
+         for no key update of o
     ), targets as (
       update outreach.company_target t
          set target_status = 'active', updated_at = now()
-        from queued q
+        from locked q
        where t.outreach_id = q.outreach_id and t.target_status = 'queued'
     ), spine as (
       update outreach.outreach o
          set status = 'ACTIVE', updated_at = now()
-        from queued q
+        from locked q
        where o.outreach_id = q.outreach_id and o.status = 'INIT'
     ), run_log as (
       -- The evaluation run: what every record looked like at as_of and what was enrolled.
