@@ -31,6 +31,7 @@ create or replace function outreach.record_error(
 returns uuid
 language sql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 as $$
   insert into outreach.outreach_errors (correlation_id, source, sqlstate, message, detail, outreach_id)

@@ -46,6 +46,7 @@ create or replace function outreach.init_outreach(sovereign_company_id uuid, cor
 returns uuid
 language plpgsql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 as $$
 declare
@@ -90,6 +91,7 @@ create or replace function outreach.init_pending(correlation_id uuid, max_rows i
 returns int
 language plpgsql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$

@@ -34,6 +34,7 @@ create or replace function outreach_private.record_settings_change()
 returns trigger
 language plpgsql
 volatile
+security definer  -- settings_history is written by this trigger only
 set search_path = ''
 as $$
 declare

@@ -47,6 +47,7 @@ returns table (outreach_id uuid, send_id uuid, campaign_id uuid, sequence_id uui
                person_id uuid, slot_type text, email_to text)
 language plpgsql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
@@ -68,7 +69,8 @@ begin
     -- One promoter at a time: caps are counted and spent under this lock, and each
     -- statement below sees what an earlier promoter committed. The unique index
     -- send_log_one_open_enrolment is what makes a double enrolment impossible.
-    perform pg_advisory_xact_lock(hashtext('outreach.promote'));
+    -- A row of outreach_private, not an advisory key: no hub role can take it.
+    perform 1 from outreach_private.serial_locks k where k.lock_name = 'send_capacity' for update;
   end if;
 
   halted := outreach.sending_halted(promote.as_of);
@@ -175,15 +177,24 @@ begin
        where m.authorized and m.subject is null
          and (not m.has_template or cardinality(m.missing) > 0)
          and s.send_ids ? (m.outreach_id::text)
+    ), locked as (
+      -- The hub's lock order (docs/security.md): the spine rows of the records just
+      -- queued, by outreach_id, before their targets (record_events holds a company's
+      -- spine row before anything else of it).
+      select o.outreach_id
+        from outreach.outreach o
+       where o.outreach_id in (select q.outreach_id from queued q)
+       order by o.outreach_id
+         for no key update of o
     ), targets as (
       update outreach.company_target t
          set target_status = 'active', updated_at = now()
-        from queued q
+        from locked q
        where t.outreach_id = q.outreach_id and t.target_status = 'queued'
     ), spine as (
       update outreach.outreach o
          set status = 'ACTIVE', updated_at = now()
-        from queued q
+        from locked q
        where o.outreach_id = q.outreach_id and o.status = 'INIT'
     ), run_log as (
       -- The evaluation run: what every record looked like at as_of and what was enrolled.

@@ -2,10 +2,14 @@
 -- Grants and row-level security, applied last. Starts by revoking, so this file
 -- alone says who may do what.
 --
---   outreach_hub_writer  select, insert, update on outreach; execute on the API;
---                        in CL only update (outreach_id)
+--   outreach_hub_writer  select on outreach; insert and update on the interface
+--                        tables (SPEC §3) and message_templates, update on the
+--                        settings row; execute on the API; in CL only update (outreach_id)
 --   hub_reader           select only (and the read-only API functions)
---   nobody               delete on any log; anything in outreach_private
+--   nobody               delete anywhere; writes to the spine, the logs, handoffs,
+--                        evaluation runs and kill-switch state (the hub's security
+--                        definer functions do those); anything in outreach_private
+-- docs/security.md explains the whole model.
 --------------------------------------------------------------------------------
 
 revoke all on all tables in schema cl, outreach, outreach_private from public, outreach_hub_writer, hub_reader;
@@ -21,19 +25,22 @@ grant usage on schema cl, outreach to outreach_hub_writer, hub_reader;
 grant select on cl.company_identity to outreach_hub_writer, hub_reader;
 grant update (outreach_id) on cl.company_identity to outreach_hub_writer;
 
--- Outreach tables.
+-- Outreach tables: everyone reads.
 grant select on all tables in schema outreach to outreach_hub_writer, hub_reader;
-grant insert, update on all tables in schema outreach to outreach_hub_writer;
--- Logs are appended, never rewritten.
-revoke update on outreach.engagement_events, outreach.outreach_errors, outreach.settings_history,
-                 outreach.kill_switch_history, outreach.handoffs
-  from outreach_hub_writer;
--- The one settings row is changed by operators, never added.
-revoke insert on outreach.settings from outreach_hub_writer;
--- The evaluation log is appended by promote; the registry and KPI targets are reference
--- data kept by operators (the table owner).
-revoke update on outreach.evaluation_runs from outreach_hub_writer;
-revoke insert, update on outreach.hub_registry, outreach.kpi_targets from outreach_hub_writer;
+-- The writer writes what others write by contract (an allow-list: a new table gets no
+-- writes until it is named here): the interface tables of SPEC §3, upstream_status,
+-- the message templates, and the one settings row (changed by operators, never added).
+grant insert, update on outreach.company_target, outreach.people, outreach.company_slot, outreach.bit_scores,
+                        outreach.dol, outreach.blog, outreach.campaigns, outreach.sequences, outreach.send_log,
+                        outreach.upstream_status, outreach.message_templates
+  to outreach_hub_writer;
+grant update on outreach.settings to outreach_hub_writer;
+-- Everything else changes only through the hub's functions: the spine (init_outreach,
+-- init_pending, promote, record_meeting_booked), engagement_events (record_events),
+-- outreach_errors (record_error, promote), handoffs (record_meeting_booked),
+-- evaluation_runs (promote), kill_switch_state / kill_switch_history (check_kill_switches,
+-- clear_kill_switch), settings_history (the settings trigger). The registry and KPI
+-- targets are reference data kept by the table owner.
 
 -- RLS on every outreach table, a policy per hub role.
 do $$

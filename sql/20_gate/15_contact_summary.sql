@@ -57,6 +57,7 @@ create or replace function outreach_private.slots_changed()
 returns trigger
 language plpgsql
 volatile
+security definer  -- fires for upstream writers, who have no access to outreach_private
 set search_path = ''
 as $$
 declare
@@ -88,6 +89,7 @@ create or replace function outreach_private.people_changed()
 returns trigger
 language plpgsql
 volatile
+security definer  -- fires for upstream writers, who have no access to outreach_private
 set search_path = ''
 as $$
 declare
@@ -110,6 +112,7 @@ create or replace function outreach_private.pressure_changed()
 returns trigger
 language plpgsql
 volatile
+security definer  -- fires for upstream writers, who have no access to outreach_private
 set search_path = ''
 as $$
 declare

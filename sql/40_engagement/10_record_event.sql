@@ -19,16 +19,20 @@
 -- A duplicate (same hash, in this batch or recorded before, by this session or a
 -- concurrent one) changes nothing and is reported with the first event's id.
 --
--- Concurrency: the send_log rows of the touched enrolments (and the people and
--- targets a suppression touches) are locked in key order before the insert, so
--- two batches sharing an event serialise on the send instead of deadlocking, and
--- `on conflict (event_hash) do nothing` keeps one copy.
+-- Concurrency, in the hub's lock order (docs/security.md): first the spine rows of
+-- every company the batch touches (outreach_id order), then the send_log rows of
+-- the touched enrolments and companies (send_id order), then the people and targets
+-- a suppression touches, all before the insert. Two batches on one company
+-- serialise on its spine row, so a row of the company that appears meanwhile (a
+-- follow-up queued) is never locked out of order, and `on conflict (event_hash) do
+-- nothing` keeps one copy of a shared event.
 --------------------------------------------------------------------------------
 
 create or replace function outreach.record_events(events jsonb, correlation_id uuid default null)
 returns table (ordinality int, send_id uuid, event_id uuid, is_duplicate boolean)
 language plpgsql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
@@ -125,8 +129,22 @@ begin
             hint = 'Events must name the send_id of a row of outreach.send_log; nothing was recorded.';
   end if;
 
-  -- 4. Lock, in key order: the rows of every touched enrolment, and for opt-outs
-  --    the queued rows of the company.
+  -- 4. Lock, in the hub's order: the companies (spine rows, by outreach_id: the send's
+  --    and, for suppressions, the person's), then the rows of every touched enrolment
+  --    and, for opt-outs, the queued rows of the company (by send_id).
+  perform 1
+     from outreach.outreach o
+    where o.outreach_id in (select ev.outreach_id
+                              from outreach.send_log ev
+                             where ev.send_id = any (sends)
+                            union all
+                            select p.outreach_id
+                              from outreach.send_log ev
+                              join outreach.people p on p.person_id = ev.person_id
+                             where ev.send_id = any (sends))
+    order by o.outreach_id
+      for no key update of o;
+
   perform 1
      from outreach.send_log l
     where l.send_id in (select sib.send_id

@@ -14,11 +14,18 @@
 --                     of the kind it got. Trips when the rate is above the ceiling
 --                     (strictly) and at least rate_min_sample messages were sent;
 --                     halted until a person clears it.
---   Cooldown          for rate_switch_cooldown after a clearing (as_of in
---                     [cleared_at, cleared_at + cooldown)), only events whose
---                     event_ts is after cleared_at count, so the events that tripped
---                     it cannot trip it again; after the cooldown the window counts
---                     every event again.
+--   Cooldown          until rate_switch_cooldown after a clearing (as_of <
+--                     cleared_at + cooldown, an as_of before the clearing included),
+--                     only events whose event_ts is after cleared_at count, so the
+--                     events that tripped it cannot trip it again, not even through a
+--                     check whose as_of is older than the clearing (one that started
+--                     before it and waited for its lock); after the cooldown the
+--                     window counts every event again.
+--   Clearing          only a tripped rate switch can be cleared (OR024 otherwise:
+--                     clearing nothing would start a cooldown that hides the events
+--                     of the next trip). Switch state and history are written only by
+--                     check_kill_switches and clear_kill_switch (security definer);
+--                     both lock the state rows first, so they run one after the other.
 --   Halt              sending is halted exactly when some kill_switch_state row has
 --                     tripped and (resumes_at is null or resumes_at > as_of)
 --                     (the predicate of outreach.sending_halted, which promote
@@ -58,7 +65,6 @@ as $$
     -- per rate switch: events must be after this instant (-infinity outside a cooldown)
     select k.switch,
            case when k.cleared_at is not null
-                 and kill_switch_readings.as_of >= k.cleared_at
                  and kill_switch_readings.as_of < k.cleared_at + s.cooldown
                 then k.cleared_at else '-infinity'::timestamptz end as events_after
       from outreach.kill_switch_state k, s
@@ -131,6 +137,7 @@ returns table (switch text, threshold numeric, observed numeric, tripped boolean
                tripped_at timestamptz, resumes_at timestamptz, action text)
 language plpgsql
 volatile
+security definer  -- switch state and history are written by the hub's functions only
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
@@ -138,7 +145,9 @@ as $$
 begin
   perform outreach.check_correlation_id(check_kill_switches.correlation_id);
 
-  -- One check at a time.
+  -- One check (or clearing) at a time. A check that waited here for a clearing sees
+  -- its cleared_at in the statements below, and the readings ignore the events the
+  -- clearing dismissed even when as_of is older than it.
   perform 1 from outreach.kill_switch_state k order by k.switch for update;
 
   -- Cap switches whose period ended resume.
@@ -151,8 +160,8 @@ begin
        and k.resumes_at <= check_kill_switches.as_of
     returning k.switch, k.resumes_at, k.observed, k.threshold
   )
-  insert into outreach.kill_switch_history (switch, action, occurred_at, observed, threshold, note, correlation_id)
-  select r.switch, 'resumed', r.resumes_at, r.observed, r.threshold, 'period ended', check_kill_switches.correlation_id
+  insert into outreach.kill_switch_history (switch, action, occurred_at, observed, threshold, actor, note, correlation_id)
+  select r.switch, 'resumed', r.resumes_at, r.observed, r.threshold, session_user, 'period ended', check_kill_switches.correlation_id
     from resumed r;
 
   -- Trip what crossed its threshold and is not already in force.
@@ -178,8 +187,8 @@ begin
        and not (k.tripped and (k.resumes_at is null or k.resumes_at > check_kill_switches.as_of))
     returning k.switch, k.observed, k.threshold
   )
-  insert into outreach.kill_switch_history (switch, action, occurred_at, observed, threshold, correlation_id)
-  select t.switch, 'tripped', check_kill_switches.as_of, t.observed, t.threshold, check_kill_switches.correlation_id
+  insert into outreach.kill_switch_history (switch, action, occurred_at, observed, threshold, actor, correlation_id)
+  select t.switch, 'tripped', check_kill_switches.as_of, t.observed, t.threshold, session_user, check_kill_switches.correlation_id
     from tripping t;
 
   return query select * from outreach.kill_switches(check_kill_switches.as_of);
@@ -192,6 +201,7 @@ create or replace function outreach.clear_kill_switch(switch text, cleared_by te
 returns void
 language plpgsql
 volatile
+security definer  -- switch state and history are written by the hub's functions only
 set search_path = ''
 as $$
 declare
@@ -221,6 +231,15 @@ begin
             hint = 'Pass cleared_by, e.g. your name or login.';
   end if;
 
+  -- Wait for a running check, then refuse to clear what is not tripped: a clearing
+  -- of nothing would start a cooldown hiding the events of the next trip.
+  if not (select k.tripped from outreach.kill_switch_state k where k.switch = canonical for update) then
+    raise exception 'kill switch % is not tripped: there is nothing to clear', canonical
+      using errcode = 'OR024',
+            detail = 'a clearing changes nothing unless the switch halts sending; no cooldown was started',
+            hint = 'See select * from outreach.kill_switches(); clear a rate switch only while it is tripped.';
+  end if;
+
   update outreach.kill_switch_state k
      set tripped    = false,
          resumes_at = null,
@@ -238,4 +257,4 @@ begin
 end
 $$;
 comment on function outreach.clear_kill_switch(text, text, text) is
-  'A person clears a rate kill switch (bounce_rate, unsubscribe_rate, complaint_rate or a seed alias) now: it stops halting and, for rate_switch_cooldown, only events after the clearing count. OR022 unknown switch, OR023 cap switch (those resume by themselves), 22023 no cleared_by.';
+  'A person clears a tripped rate kill switch (bounce_rate, unsubscribe_rate, complaint_rate or a seed alias) now: it stops halting and, for rate_switch_cooldown, only events after the clearing count. OR022 unknown switch, OR023 cap switch (those resume by themselves), OR024 switch not tripped (nothing changes), 22023 no cleared_by.';

@@ -21,6 +21,7 @@ create or replace function outreach.advance_sequences(correlation_id uuid, as_of
 returns int
 language plpgsql
 volatile
+security definer  -- takes the send-capacity lock in outreach_private (docs/security.md)
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
 as $$
@@ -35,7 +36,7 @@ begin
 
   -- The lock promote counts and spends the caps under: a promote and an advance
   -- running at once cannot both take the last free slot.
-  perform pg_advisory_xact_lock(hashtext('outreach.promote'));
+  perform 1 from outreach_private.serial_locks k where k.lock_name = 'send_capacity' for update;
 
   if outreach.sending_halted(advance_sequences.as_of) then
     return 0;

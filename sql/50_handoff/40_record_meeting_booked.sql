@@ -31,6 +31,7 @@ create or replace function outreach.record_meeting_booked(
 returns uuid
 language plpgsql
 volatile
+security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 set "TimeZone" = 'UTC'
 as $$
@@ -59,8 +60,11 @@ begin
             hint = 'Only links made by outreach.calendar_link, unaltered and booked before exp, hand a record off.';
   end if;
 
-  -- Serialise deliveries for one record.
-  perform 1 from outreach.outreach o where o.outreach_id = record_meeting_booked.oid for update;
+  -- Serialise deliveries for one record. NO KEY UPDATE, the hub's company lock
+  -- (docs/security.md): it does not block the foreign-key checks of concurrent
+  -- inserts (events, follow-ups), which would otherwise wait here while holding
+  -- send_log rows this function is about to update.
+  perform 1 from outreach.outreach o where o.outreach_id = record_meeting_booked.oid for no key update;
 
   select h.handoff_id into handoff
     from outreach.handoffs h

@@ -1,5 +1,5 @@
 -- SPEC §6.13 / §5 Handoff: Outreach never writes sales_process_id or client_id;
--- the writer role can hand off with its own privileges.
+-- the writer role can hand off (through the function; it cannot write handoffs itself).
 begin;
 select plan(8);
 \ir ../fixtures.sql
@@ -30,7 +30,7 @@ select is((select to_jsonb(ci)::text from cl.company_identity ci where sovereign
 select is((select count(*)::int from outreach.handoffs), 2, 'both records were handed off');
 select is((select p.prosecdef from pg_proc p
             where p.oid = 'outreach.record_meeting_booked(uuid, uuid, bigint, text, timestamptz, uuid, jsonb)'::regprocedure),
-          false, 'record_meeting_booked runs with the caller''s privileges (the writer may only set CL outreach_id)');
+          true, 'record_meeting_booked runs as definer (handoffs and the spine are written by hub functions only)');
 
 set local role hub_reader;
 select throws_ok(format('select outreach.record_meeting_booked(%L, %L, %s, %L, now(), gen_random_uuid())',

@@ -76,7 +76,7 @@ select throws_ok(format($$insert into outreach.send_log (outreach_id, target_id,
 
 -- Dry runs take no lock: a dry run while a real promote holds the lock returns at once.
 select dblink_exec('a', 'begin');
-select * from dblink('a', $$select pg_advisory_xact_lock(hashtext('outreach.promote'))::text$$) as t(x text);
+select * from dblink('a', $$select lock_name from outreach_private.serial_locks where lock_name = 'send_capacity' for update$$) as t(x text);
 select dblink_send_query('b', $$select count(*) from outreach.promote(gen_random_uuid(), 10, '2026-05-04 12:00+00', true)$$);
 select pg_sleep(0.2);
 select is(dblink_is_busy('b'), 0, 'a dry run does not wait for a running promote');

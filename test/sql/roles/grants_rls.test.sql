@@ -29,8 +29,8 @@ select is(
   null, 'hub_reader only selects');
 select table_privs_are('outreach', 'send_log', 'outreach_hub_writer', array['SELECT', 'INSERT', 'UPDATE'],
                        'writer selects, inserts and updates the send log');
-select table_privs_are('outreach', 'engagement_events', 'outreach_hub_writer', array['SELECT', 'INSERT'],
-                       'writer only appends engagement events');
+select table_privs_are('outreach', 'engagement_events', 'outreach_hub_writer', array['SELECT'],
+                       'writer only reads engagement events (record_event appends them)');
 
 select schema_privs_are('outreach_private', 'outreach_hub_writer', array[]::text[], 'writer has no access to outreach_private');
 select schema_privs_are('outreach_private', 'hub_reader', array[]::text[], 'reader has no access to outreach_private');

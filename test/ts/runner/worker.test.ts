@@ -143,7 +143,7 @@ describe("SIGTERM during a running job", () => {
     // Hold the promote lock so the job is certainly running when the signal comes.
     const holder = await db.sql.reserve();
     await holder`begin`;
-    await holder`select pg_advisory_xact_lock(hashtext('outreach.promote'))`;
+    await holder`select 1 from outreach_private.serial_locks where lock_name = 'send_capacity' for update`;
     const cid = randomUUID();
     await utils.addJob("promote", { correlation_id: cid, max_rows: 5 });
     await expect
