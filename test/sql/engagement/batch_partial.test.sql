@@ -32,9 +32,9 @@ select ok((select bool_and(reason is not null and event_id is null and is_duplic
           'a refused row has a reason, no event id and no duplicate flag');
 select ok((select bool_and(reason is null and event_id is not null and not is_duplicate) from res where status = 'recorded'),
           'a recorded row has its event id');
-select like((select reason from res where ordinality = 2), '%' || :'ghost' || '%', 'the unknown send is named');
-select like((select reason from res where ordinality = 3), '%email_opened%', 'the unknown type is named');
-select like((select reason from res where ordinality = 5), '%yesterday%', 'the malformed time is named');
+select alike((select reason from res where ordinality = 2), '%' || :'ghost' || '%', 'the unknown send is named');
+select alike((select reason from res where ordinality = 3), '%email_opened%', 'the unknown type is named');
+select alike((select reason from res where ordinality = 5), '%yesterday%', 'the malformed time is named');
 select is((select count(*)::int from outreach.engagement_events where send_id = :'s'), 2, 'the two good events were appended');
 select is((select send_status from outreach.send_log where send_id = :'s'), 'replied', 'and applied');
 

@@ -4,7 +4,7 @@
 -- the webhook receiver refuses it: record_event with a text time raises, and
 -- record_events refuses the element.
 begin;
-select plan(19);
+select plan(16);
 \ir ../fixtures.sql
 \ir _fixtures.sql
 

@@ -10,9 +10,10 @@ select pg_temp.staffed_record('Acme') as oid \gset
 select pg_temp.enrol(:'oid') as camp \gset
 select outreach.calendar_link(:'oid', pg_temp.t0()) as link \gset
 select pg_temp.param(:'link', 'sid') as sid, pg_temp.param(:'link', 'exp') as exp, pg_temp.param(:'link', 'sig') as sig \gset
+create temp table link as select :'sid'::uuid as sid, :'oid'::uuid as oid, :exp::bigint as exp, :'sig'::text as sig;
 create function pg_temp.call(booked_at timestamptz) returns text language sql stable as $$
   select format('select outreach.record_meeting_booked(%L, %L, %s, %L, %L, gen_random_uuid())',
-                :'sid', :'oid', :exp, :'sig', booked_at)
+                l.sid, l.oid, l.exp, l.sig, booked_at) from link l
 $$;
 
 select throws_ok(pg_temp.call('-infinity'), '22023', null, 'booked_at -infinity is 22023');
