@@ -46,21 +46,9 @@ begin
   perform outreach.check_correlation_id(record_meeting_booked.correlation_id);
   perform outreach.checked_time(record_meeting_booked.booked_at, 'booked_at');
   -- booked_at must fall in the link's life as far as the hub can know it: not
-  -- before the link was issued (exp - calendar_ttl), not after the database's
-  -- now(), each give or take max_clock_skew.
+  -- after the database's now(), nor (once the link is verified) before the link
+  -- was issued (exp - calendar_ttl), each give or take max_clock_skew.
   select s.max_clock_skew, s.calendar_ttl into skew, ttl from outreach.settings s;
-  if record_meeting_booked.exp is not null
-     and record_meeting_booked.booked_at
-         < to_timestamp(record_meeting_booked.exp) - make_interval(secs => extract(epoch from ttl)) - skew then
-    raise exception 'booked_at % is before the calendar link of outreach record % was issued',
-        record_meeting_booked.booked_at, record_meeting_booked.oid
-      using errcode = '22023',
-            detail = format('booked_at %s; link issued at %s (exp %s - calendar_ttl %s); max_clock_skew %s',
-                            record_meeting_booked.booked_at,
-                            to_timestamp(record_meeting_booked.exp) - make_interval(secs => extract(epoch from ttl)),
-                            record_meeting_booked.exp, ttl, skew),
-            hint = 'A meeting is booked through a link after the link was made; pass the booking time the calendar reports, in UTC or with its offset.';
-  end if;
   if record_meeting_booked.booked_at > now() + skew then
     raise exception 'booked_at % is ahead of the database clock (outreach record %)',
         record_meeting_booked.booked_at, record_meeting_booked.oid
@@ -79,6 +67,18 @@ begin
             detail = format('verification: %s; exp %s; booked_at %s', verdict, record_meeting_booked.exp,
                             record_meeting_booked.booked_at),
             hint = 'Only links made by outreach.calendar_link, unaltered and booked before exp, hand a record off.';
+  end if;
+  -- Compared in unix seconds: exp is the link's, verified above.
+  if extract(epoch from record_meeting_booked.booked_at)
+     < record_meeting_booked.exp - extract(epoch from ttl) - extract(epoch from skew) then
+    raise exception 'booked_at % is before the calendar link of outreach record % was issued',
+        record_meeting_booked.booked_at, record_meeting_booked.oid
+      using errcode = '22023',
+            detail = format('booked_at %s; link issued at %s (exp %s - calendar_ttl %s); max_clock_skew %s',
+                            record_meeting_booked.booked_at,
+                            to_timestamp(record_meeting_booked.exp - extract(epoch from ttl)),
+                            record_meeting_booked.exp, ttl, skew),
+            hint = 'A meeting is booked through a link after the link was made; pass the booking time the calendar reports, in UTC or with its offset.';
   end if;
 
   -- Serialise deliveries for one record.

@@ -3,7 +3,7 @@
 -- OR021, malformed 22023), each refusal in outreach_errors with the batch's
 -- correlation id, the element's position and the reason, and in its result row.
 begin;
-select plan(17);
+select plan(19);
 \ir ../fixtures.sql
 \ir _fixtures.sql
 
@@ -60,6 +60,17 @@ select throws_ok(format($$select * from outreach.record_event(%L, 'email_open', 
                  'OR020', null, 'record_event raises OR020 for its one unknown send');
 select is((select count(*)::int from outreach.outreach_errors where correlation_id = :'cid'), 6,
           'the raised refusal leaves no error row behind (the caller records it)');
+
+-- The writer role gets the same per-element answer.
+set local role outreach_hub_writer;
+select is((select array_agg(coalesce(r.sqlstate, r.status) order by r.ordinality) from outreach.record_events(jsonb_build_array(
+    jsonb_build_object('send_id', :'s', 'event_type', 'email_click', 'event_ts', '2030-01-15T12:00:00Z', 'source_system', 'instantly'),
+    jsonb_build_object('send_id', :'ghost', 'event_type', 'email_open', 'event_ts', '2030-01-15T10:00:00Z', 'source_system', 'instantly')),
+    :'cid'::uuid) r),
+    array['recorded', 'OR020'], 'as outreach_hub_writer: the good element recorded, the bad one refused');
+reset role;
+select is((select count(*)::int from outreach.outreach_errors where correlation_id = :'cid'), 7,
+          'and its refusal recorded');
 
 select * from finish();
 rollback;

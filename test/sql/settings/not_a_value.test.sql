@@ -3,7 +3,7 @@
 -- all sending. Scores are refused by a CHECK constraint (23514), settings by the
 -- settings guard (22023 with a HINT); intervals must be finite.
 begin;
-select plan(12);
+select plan(14);
 \ir ../fixtures.sql
 
 select pg_temp.ready_record(null) as r \gset
@@ -25,6 +25,8 @@ select throws_ok($$update outreach.settings set bit_threshold = 'Infinity'$$, '2
 select throws_ok($$update outreach.settings set bit_threshold = '-Infinity'$$, 'OR007', null, 'minus infinity is weaker than 50 (OR007)');
 select is((select bit_threshold from outreach.settings), 50::numeric, 'the threshold is unchanged');
 
+select throws_ok($$update outreach.settings set bounce_rate_ceiling = 'NaN'$$, '23514', null, 'a NaN rate ceiling is refused');
+select throws_ok($$update outreach.settings set complaint_rate_ceiling = 'Infinity'$$, '23514', null, 'an infinite rate ceiling is refused');
 select throws_ok($$update outreach.settings set max_clock_skew = '-1 second'$$, '23514', null, 'a negative clock skew is refused');
 select throws_ok($$update outreach.settings set max_clock_skew = '25 hours'$$, '23514', null, 'a clock skew over 24 h is refused');
 select lives_ok($$update outreach.settings set max_clock_skew = '2 minutes'$$, 'a clock skew of minutes is accepted');
