@@ -48,26 +48,27 @@ $$;
 comment on function outreach.checked_time(timestamptz, text) is
   'Returns the time when it is usable; 22004 when NULL, 22023 when infinite or outside 1900-01-01..9999-12-31 UTC, each with a HINT naming the argument.';
 
+-- One SQL expression (inlined into record_events, no call per element). The regex
+-- admits only real field ranges; the nested CASE checks days 29–31 against the
+-- month only once the regex has passed (so nothing is cast from a malformed text,
+-- not even when a literal is folded at plan time).
 create or replace function outreach.parse_event_time(value text)
 returns timestamptz
-language plpgsql
+language sql
 stable
 parallel safe
 as $$
-declare
-  m text[];
-begin
-  -- date, T or space, hh:mm[:ss[.fraction]], then Z or ±hh[[:]mm]
-  m := regexp_match(value, '^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(?:Z|[+-]([0-9]{2})(?::?([0-9]{2}))?)$');
-  if m is null
-     or m[1]::int < 1 or m[2]::int not between 1 and 12 or m[3]::int < 1
-     or m[3]::int > extract(day from make_date(m[1]::int, m[2]::int, 1) + interval '1 month - 1 day')
-     or m[4]::int > 23 or m[5]::int > 59 or coalesce(m[6]::int, 0) > 60
-     or coalesce(m[7]::int, 0) > 15 or coalesce(m[8]::int, 0) > 59 then
-    return null;
-  end if;
-  return value::timestamptz;
-end
+  select case
+           when value ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:([0-5][0-9]|60)(\.[0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)$'
+           then case
+                  when left(value, 4) <> '0000'
+                   and (substr(value, 9, 2) <= '28'
+                        or substr(value, 9, 2)::int
+                           <= extract(day from make_date(left(value, 4)::int, substr(value, 6, 2)::int, 1)
+                                               + interval '1 month - 1 day'))
+                  then value::timestamptz
+                end
+         end
 $$;
 comment on function outreach.parse_event_time(text) is
   'An event time given as text, read only when it is ISO 8601 with a UTC offset (2026-03-02T10:15:00Z, 2026-03-02 10:15:00.5+02:00); NULL for anything else (no offset, relative words such as yesterday, impossible dates).';

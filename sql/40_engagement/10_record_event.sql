@@ -72,6 +72,8 @@ begin
   -- 1. Check every element on its own. A bad one (malformed 22023, unknown type
   --    OR021, unknown send OR020) is refused alone: recorded in outreach_errors
   --    and answered in its result row; the good ones are recorded as usual.
+  --    Materialized: each element is parsed and checked once, not once per
+  --    aggregate below.
   with elems as (
     select e.ord::int as ord, e.elem,
            case when jsonb_typeof(e.elem) = 'object' then e.elem end as obj
@@ -83,13 +85,13 @@ begin
            nullif(btrim(x.obj ->> 'event_ts'), '') as ts_text,
            nullif(lower(btrim(x.obj ->> 'source_system')), '') as source_system
       from elems x
-  ), parsed as (
+  ), parsed as materialized (
     select f.*,
            case when f.send_text ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
                 then f.send_text::uuid end as send_id,
            outreach.parse_event_time(f.ts_text) as event_ts
       from fields f
-  ), checked as (
+  ), checked as materialized (
     select p.*,
            case when p.obj is null then 'is not a JSON object'
                 when p.send_text is null then 'has no send_id'

@@ -1,5 +1,6 @@
 -- SPEC §4 record_event: an unknown event type (OR021) or an unknown send (OR020)
--- is refused with nothing written, in the one-event and the batch form alike.
+-- is refused with nothing written; in a batch (record_events) the bad element is
+-- refused alone, with the same SQLSTATE in its result row.
 begin;
 select plan(14);
 \ir ../fixtures.sql

@@ -3,7 +3,7 @@
 -- all sending. Scores are refused by a CHECK constraint (23514), settings by the
 -- settings guard (22023 with a HINT); intervals must be finite.
 begin;
-select plan(14);
+select plan(15);
 \ir ../fixtures.sql
 
 select pg_temp.ready_record(null) as r \gset
@@ -30,6 +30,12 @@ select throws_ok($$update outreach.settings set complaint_rate_ceiling = 'Infini
 select throws_ok($$update outreach.settings set max_clock_skew = '-1 second'$$, '23514', null, 'a negative clock skew is refused');
 select throws_ok($$update outreach.settings set max_clock_skew = '25 hours'$$, '23514', null, 'a clock skew over 24 h is refused');
 select lives_ok($$update outreach.settings set max_clock_skew = '2 minutes'$$, 'a clock skew of minutes is accepted');
+
+-- Infinite intervals exist from PostgreSQL 17 on.
+select case when current_setting('server_version_num')::int >= 170000
+            then throws_ok($$update outreach.settings set cooling_off = 'infinity'$$, '22023', null,
+                           'an infinite cooling-off is refused')
+            else skip('infinite intervals need PostgreSQL 17', 1) end;
 
 select * from finish();
 rollback;
