@@ -1,11 +1,11 @@
 --! Previous: sha1:32e058784971fc99cb878c8a27e5a8c30b7420af
---! Hash: sha1:97663363a44dd87e760eca6643e6086520998dd0
+--! Hash: sha1:06dd29af743d714018676ab6a0c948eef5e25f30
 --! Message: Finite scores and thresholds, SQLSTATE-shaped outreach_errors.sqlstate, settings.max_clock_skew
 
 --------------------------------------------------------------------------------
 -- Values that are not values: a NaN or infinite BIT score (NaN sorts above every
 -- number, so it was BURNING and promoted first) or BIT threshold (nothing reached
--- it), and error rows whose sqlstate is a driver's word (CONNECTION_CLOSED)
+-- it), send times at ±infinity or in absurd years, and error rows whose sqlstate is a driver's word (CONNECTION_CLOSED)
 -- instead of a SQLSTATE. Constraints are added NOT VALID here (new rows are
 -- checked at once, with no long lock) and validated by the next migration.
 --
@@ -33,6 +33,13 @@ alter table outreach.settings
 alter table outreach.bit_scores
   add constraint bit_scores_score_finite_check
   check (score < 'Infinity'::numeric) not valid;
+
+-- The sender writes scheduled_at / sent_at directly; cooling-off, caps and
+-- follow-ups compute with them, so they must be times (NULL allowed).
+alter table outreach.send_log
+  add constraint send_log_times_check
+  check (scheduled_at >= '1900-01-01 00:00:00+00' and scheduled_at < '10000-01-01 00:00:00+00'
+         and sent_at >= '1900-01-01 00:00:00+00' and sent_at < '10000-01-01 00:00:00+00') not valid;
 
 alter table outreach.outreach_errors
   add constraint outreach_errors_sqlstate_check

@@ -3,10 +3,11 @@
 -- all sending. Scores are refused by a CHECK constraint (23514), settings by the
 -- settings guard (22023 with a HINT); intervals must be finite.
 begin;
-select plan(15);
+select plan(18);
 \ir ../fixtures.sql
 
 select pg_temp.ready_record(null) as r \gset
+select target_id as t from outreach.company_target where outreach_id = :'r' \gset
 select throws_ok(format($$insert into outreach.bit_scores (outreach_id, score) values (%L, 'NaN')$$, :'r'),
                  '23514', null, 'a NaN score is refused');
 select throws_ok(format($$insert into outreach.bit_scores (outreach_id, score) values (%L, 'Infinity')$$, :'r'),
@@ -30,6 +31,17 @@ select throws_ok($$update outreach.settings set complaint_rate_ceiling = 'Infini
 select throws_ok($$update outreach.settings set max_clock_skew = '-1 second'$$, '23514', null, 'a negative clock skew is refused');
 select throws_ok($$update outreach.settings set max_clock_skew = '25 hours'$$, '23514', null, 'a clock skew over 24 h is refused');
 select lives_ok($$update outreach.settings set max_clock_skew = '2 minutes'$$, 'a clock skew of minutes is accepted');
+
+-- Send times the sender writes directly must be times.
+select throws_ok(format($$insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, sent_at, correlation_id)
+                          values (%L, %L, 'x@example.com', 'sent', now(), 'infinity', gen_random_uuid())$$, :'r', :'t'),
+                 '23514', null, 'a send at infinity is refused');
+select throws_ok(format($$insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, correlation_id)
+                          values (%L, %L, 'x@example.com', 'queued', '200000-01-01 00:00+00', gen_random_uuid())$$, :'r', :'t'),
+                 '23514', null, 'a send scheduled in year 200000 is refused');
+select lives_ok(format($$insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, sent_at, correlation_id)
+                         values (%L, %L, 'x@example.com', 'sent', now(), null, gen_random_uuid())$$, :'r', :'t'),
+                'a send without sent_at is accepted');
 
 -- Infinite intervals exist from PostgreSQL 17 on.
 select case when current_setting('server_version_num')::int >= 170000
