@@ -70,6 +70,17 @@ begin
       using errcode = 'OR002',
             hint = 'An outreach id is minted once per company; use the existing one.';
   end if;
+  -- A spine row inserted without its CL claim: the company has an outreach record.
+  select o.outreach_id into claimed
+    from outreach.outreach o
+   where o.sovereign_company_id = init_outreach.sovereign_company_id;
+  if found then
+    raise exception 'sovereign company % already has outreach record %, not registered in CL',
+        init_outreach.sovereign_company_id, claimed
+      using errcode = 'OR002',
+            hint = format('Register it: update cl.company_identity set outreach_id = %L where sovereign_company_id = %L;',
+                          claimed, init_outreach.sovereign_company_id);
+  end if;
 
   -- Step 2: mint the spine row.
   insert into outreach.outreach (sovereign_company_id, status, correlation_id)
@@ -104,17 +115,35 @@ begin
       using errcode = '22023', hint = 'Pass max_rows >= 1.';
   end if;
 
+  -- A company whose spine row exists without its CL claim (inserted by hand) is
+  -- skipped and recorded (OR002), so one bad row never blocks every other one.
+  perform outreach.record_error(
+            init_pending.correlation_id, 'outreach.init_pending',
+            format('sovereign company %s already has outreach record %s, not registered in CL: skipped',
+                   ci.sovereign_company_id, o.outreach_id),
+            'OR002',
+            jsonb_build_object('sovereign_company_id', ci.sovereign_company_id, 'outreach_id', o.outreach_id,
+                               'hint', format('update cl.company_identity set outreach_id = %L where sovereign_company_id = %L',
+                                              o.outreach_id, ci.sovereign_company_id)),
+            o.outreach_id)
+     from cl.company_identity ci
+     join outreach.outreach o on o.sovereign_company_id = ci.sovereign_company_id
+    where ci.outreach_id is null;
+
   -- Rows another session is initialising right now are skipped, not waited for.
   with picked as (
     select ci.sovereign_company_id
       from cl.company_identity ci
      where ci.outreach_id is null
+       and not exists (select 1 from outreach.outreach o where o.sovereign_company_id = ci.sovereign_company_id)
      order by ci.created_at, ci.sovereign_company_id
      limit init_pending.max_rows
        for update skip locked
   ), spine as (
     insert into outreach.outreach (sovereign_company_id, status, correlation_id)
     select p.sovereign_company_id, 'INIT', init_pending.correlation_id from picked p
+    -- A spine row inserted meanwhile by someone else: skip the company, as above.
+    on conflict (sovereign_company_id) do nothing
     returning outreach_id, sovereign_company_id
   )
   update cl.company_identity ci

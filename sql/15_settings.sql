@@ -13,6 +13,20 @@ begin
     raise exception 'the settings row cannot be removed'
       using errcode = 'OR007', hint = 'Update the settings row instead.';
   end if;
+  -- NaN sorts above every number and Infinity above every score: neither would
+  -- fail "< 50", and either would silently stop all sending.
+  if new.bit_threshold is not null and not (new.bit_threshold < 'Infinity'::numeric) then
+    raise exception 'bit_threshold % is not a number', new.bit_threshold
+      using errcode = '22023', hint = 'Set bit_threshold to a finite number of at least 50.';
+  end if;
+  if not (isfinite(new.cooling_off) and isfinite(new.rate_window) and isfinite(new.rate_switch_cooldown)
+          and isfinite(new.calendar_ttl) and isfinite(new.max_clock_skew)) then
+    raise exception 'interval settings must be finite'
+      using errcode = '22023',
+            detail = format('cooling_off %s, rate_window %s, rate_switch_cooldown %s, calendar_ttl %s, max_clock_skew %s',
+                            new.cooling_off, new.rate_window, new.rate_switch_cooldown, new.calendar_ttl, new.max_clock_skew),
+            hint = 'Set a finite interval (infinite intervals exist from PostgreSQL 17 on).';
+  end if;
   if new.bit_threshold is null or new.bit_threshold < 50 then
     raise exception 'bit_threshold % is weaker than the doctrine minimum 50', new.bit_threshold
       using errcode = 'OR007', hint = 'The BIT threshold may be raised above 50, never lowered below it.';

@@ -10,6 +10,7 @@ as $$
   select exists (
     select 1 from outreach.kill_switch_state k
      where k.tripped and (k.resumes_at is null or k.resumes_at > sending_halted.as_of))
+   where outreach.checked_time(sending_halted.as_of, 'as_of') is not null
 $$;
 comment on function outreach.sending_halted(timestamptz) is
   'True while a kill switch is tripped at as_of (until its resume time, or until a person clears it): nothing is promoted or handed to the sender.';
@@ -33,6 +34,7 @@ as $$
   )
   select used.d, greatest(s.daily_send_cap - used.d, 0), used.h, greatest(s.hourly_send_cap - used.h, 0)
     from used cross join outreach.settings s
+   where outreach.checked_time(send_capacity.as_of, 'as_of') is not null
 $$;
 comment on function outreach.send_capacity(timestamptz) is
   'Sends scheduled so far in the UTC day and the UTC clock hour of as_of (non-cancelled), and how many more the global caps allow.';
@@ -61,8 +63,9 @@ begin
     raise exception 'max_rows must be a positive number, got %', promote.max_rows
       using errcode = '22023', hint = 'Pass max_rows >= 1.';
   end if;
-  if promote.as_of is null then
-    raise exception 'as_of must not be NULL' using errcode = '22004', hint = 'Omit it to mean now().';
+  perform outreach.checked_time(promote.as_of, 'as_of');
+  if promote.dry_run is null then
+    raise exception 'dry_run must not be NULL' using errcode = '22004', hint = 'Pass true or false (omit it to mean false).';
   end if;
 
   if not promote.dry_run then

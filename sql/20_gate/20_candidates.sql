@@ -186,11 +186,13 @@ as $$
         left join outreach.company_target t on t.outreach_id = o.outreach_id
         left join outreach.bit_scores b on b.outreach_id = o.outreach_id
         left join upstream up on up.outreach_id = o.outreach_id
-        -- Last message actually sent to the company, whatever its status became.
+        -- Last message actually sent to the company, whatever its status became. One
+        -- dated after as_of counts too (a sender's fast clock, an as_of in the past):
+        -- any message less than cooling_off away from as_of, on either side, blocks it.
         left join (
           select l.outreach_id, max(l.sent_at) as last_sent
             from outreach.send_log l
-           where l.sent_at is not null and l.sent_at <= candidates.as_of
+           where l.sent_at is not null and l.sent_at < candidates.as_of + outreach.cooling_off_interval()
            group by l.outreach_id
         ) lc on lc.outreach_id = o.outreach_id
         -- Most specific matching campaign, then priority, then oldest, then id. Only a
@@ -211,6 +213,8 @@ as $$
             ) m
         ) cm on cm.outreach_id = o.outreach_id
     ) r
+   -- A one-time filter, checked before any table is read: 22004 / 22023 for an unusable as_of.
+   where outreach.checked_time(candidates.as_of, 'as_of') is not null
 $$;
 comment on function outreach.candidates(timestamptz) is
   'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks; a record with upstream status rows needs PASS from every hub before Outreach Execution). Set-based and inlinable.';
@@ -257,10 +261,11 @@ as $$
             from outreach.send_log l
            where l.outreach_id = cooling_off.outreach_id
              and l.sent_at is not null
-             and l.sent_at <= cooling_off.as_of) lc
+             and l.sent_at < cooling_off.as_of + outreach.cooling_off_interval()) lc
+   where outreach.checked_time(cooling_off.as_of, 'as_of') is not null
 $$;
 comment on function outreach.cooling_off(uuid, timestamptz) is
-  'Whether a company is in cooling-off at as_of: its last contact is the latest sent_at of any message sent to it (whatever its later status); eligible again exactly cooling-off (exact elapsed time) later.';
+  'Whether a company is in cooling-off at as_of: some message was sent to it (whatever its later status) less than cooling-off (exact elapsed time) before or after as_of; last_contacted_at is the latest such sent_at (it may be after as_of: a fast sender clock, an as_of in the past), eligible again exactly cooling-off after it. 22004/22023 for an unusable as_of.';
 
 create or replace function outreach.match_campaign(outreach_id uuid, as_of timestamptz default now())
 returns table (campaign_id uuid, sequence_id uuid)

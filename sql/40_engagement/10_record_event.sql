@@ -28,8 +28,11 @@
 -- nothing` keeps one copy of a shared event.
 --------------------------------------------------------------------------------
 
+drop function if exists outreach.record_events(jsonb, uuid);
+
 create or replace function outreach.record_events(events jsonb, correlation_id uuid default null)
-returns table (ordinality int, send_id uuid, event_id uuid, is_duplicate boolean)
+returns table (ordinality int, send_id uuid, event_id uuid, is_duplicate boolean,
+               status text, sqlstate text, reason text)
 language plpgsql
 volatile
 security definer  -- writes what no hub role may write directly (docs/security.md)
@@ -50,83 +53,107 @@ declare
   ins_sends  uuid[];
   ins_types  text[];
   ins_stamps timestamptz[];
-  bad        record;
+  ref_ords    int[];
+  ref_sends   uuid[];
+  ref_states  text[];
+  ref_reasons text[];
 begin
   if record_events.correlation_id is not null then
     perform outreach.check_correlation_id(record_events.correlation_id);
   end if;
-  if record_events.events is null or jsonb_typeof(record_events.events) <> 'array' then
-    raise exception 'events must be a JSON array of event objects, got %',
-        coalesce(jsonb_typeof(record_events.events), 'NULL')
+  if record_events.events is null then
+    raise exception 'events must not be NULL'
+      using errcode = '22004',
+            hint = 'Pass a JSON array: [{"send_id": ..., "event_type": ..., "event_ts": ..., "source_system": ..., "metadata": {...}}, ...].';
+  end if;
+  if jsonb_typeof(record_events.events) <> 'array' then
+    raise exception 'events must be a JSON array of event objects, got a JSON %', jsonb_typeof(record_events.events)
       using errcode = '22023',
+            detail = format('events: %s', left(record_events.events::text, 200)),
             hint = 'Pass [{"send_id": ..., "event_type": ..., "event_ts": ..., "source_system": ..., "metadata": {...}}, ...].';
   end if;
 
-  -- 1. Every element must be an object with the four required fields.
-  select x.ord, x.problem into bad
-    from (select e.ord,
-                 case when jsonb_typeof(e.elem) <> 'object' then 'is not a JSON object'
-                      when nullif(btrim(e.elem ->> 'send_id'), '') is null then 'has no send_id'
-                      when nullif(btrim(e.elem ->> 'event_type'), '') is null then 'has no event_type'
-                      when nullif(btrim(e.elem ->> 'event_ts'), '') is null then 'has no event_ts'
-                      when nullif(btrim(e.elem ->> 'source_system'), '') is null then 'has no source_system'
-                 end as problem
-            from jsonb_array_elements(record_events.events) with ordinality as e(elem, ord)) x
-   where x.problem is not null
-   order by x.ord
-   limit 1;
-  if found then
-    raise exception 'event #% of the batch %', bad.ord, bad.problem
-      using errcode = '22023',
-            detail = format('element %s: %s', bad.ord, record_events.events -> (bad.ord::int - 1)),
-            hint = 'Each event needs send_id, event_type, event_ts (with a UTC offset) and source_system; nothing was recorded.';
+  -- 1. Check every element on its own. A bad one (malformed 22023, unknown type
+  --    OR021, unknown send OR020) is refused alone: recorded in outreach_errors
+  --    and answered in its result row; the good ones are recorded as usual.
+  --    Materialized: each element is parsed and checked once, not once per
+  --    aggregate below.
+  with elems as (
+    select e.ord::int as ord, e.elem,
+           case when jsonb_typeof(e.elem) = 'object' then e.elem end as obj
+      from jsonb_array_elements(record_events.events) with ordinality as e(elem, ord)
+  ), fields as (
+    select x.ord, x.elem, x.obj,
+           nullif(btrim(x.obj ->> 'send_id'), '') as send_text,
+           nullif(btrim(x.obj ->> 'event_type'), '') as event_type,
+           nullif(btrim(x.obj ->> 'event_ts'), '') as ts_text,
+           nullif(lower(btrim(x.obj ->> 'source_system')), '') as source_system
+      from elems x
+  ), parsed as materialized (
+    select f.*,
+           case when f.send_text ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
+                then f.send_text::uuid end as send_id,
+           outreach.parse_event_time(f.ts_text) as event_ts
+      from fields f
+  ), checked as materialized (
+    select p.*,
+           case when p.obj is null then 'is not a JSON object'
+                when p.send_text is null then 'has no send_id'
+                when p.event_type is null then 'has no event_type'
+                when p.ts_text is null then 'has no event_ts'
+                when p.source_system is null then 'has no source_system'
+                when p.send_id is null then format('send_id %s is not a UUID', p.send_text)
+                when p.event_ts is null then format('event_ts %s is not an ISO 8601 time with a UTC offset', p.ts_text)
+                when not outreach.time_in_range(p.event_ts)
+                  then format('event_ts %s is outside 1900-01-01..9999-12-31 UTC', p.ts_text)
+                when not (p.obj ->> 'event_type' = any (outreach.event_types()))
+                  then format('event type %s is unknown', p.obj ->> 'event_type')
+                when not exists (select 1 from outreach.send_log l where l.send_id = p.send_id)
+                  then format('send %s is unknown', p.send_id)
+           end as problem,
+           case when p.obj is null or p.send_id is null or p.event_ts is null or p.source_system is null
+                  or not outreach.time_in_range(p.event_ts) then '22023'
+                when not (p.obj ->> 'event_type' = any (outreach.event_types())) then 'OR021'
+                else 'OR020'
+           end as code
+      from parsed p
+  )
+  select array_agg(c.ord order by c.ord) filter (where c.problem is null),
+         array_agg(c.send_id order by c.ord) filter (where c.problem is null),
+         array_agg(c.obj ->> 'event_type' order by c.ord) filter (where c.problem is null),
+         array_agg(c.event_ts order by c.ord) filter (where c.problem is null),
+         array_agg(c.source_system order by c.ord) filter (where c.problem is null),
+         array_agg(case when jsonb_typeof(c.obj -> 'metadata') is null
+                          or jsonb_typeof(c.obj -> 'metadata') = 'null' then '{}'::jsonb
+                        else c.obj -> 'metadata' end order by c.ord) filter (where c.problem is null),
+         array_agg(outreach.event_hash(c.send_id, c.obj ->> 'event_type', c.event_ts, c.source_system) order by c.ord)
+           filter (where c.problem is null),
+         array_agg(c.ord order by c.ord) filter (where c.problem is not null),
+         array_agg(c.send_id order by c.ord) filter (where c.problem is not null),
+         array_agg(c.code order by c.ord) filter (where c.problem is not null),
+         array_agg(c.problem order by c.ord) filter (where c.problem is not null)
+    into ords, sends, types, stamps, sources, metas, hashes, ref_ords, ref_sends, ref_states, ref_reasons
+    from checked c;
+
+  if ref_ords is not null then
+    perform outreach.record_error(
+              coalesce(record_events.correlation_id, l.correlation_id::uuid, gen_random_uuid()),
+              'outreach.record_events',
+              format('event #%s of the batch refused: %s', u.ord, u.reason),
+              u.state,
+              jsonb_build_object('element', u.ord, 'reason', u.reason, 'event', record_events.events -> (u.ord - 1)),
+              l.outreach_id)
+       from unnest(ref_ords, ref_sends, ref_states, ref_reasons) as u(ord, send_id, state, reason)
+       left join outreach.send_log l on l.send_id = u.send_id;
   end if;
 
-  -- 2. Parse once, in input order.
-  select array_agg(p.ord order by p.ord),
-         array_agg(p.send_id order by p.ord),
-         array_agg(p.event_type order by p.ord),
-         array_agg(p.event_ts order by p.ord),
-         array_agg(p.source_system order by p.ord),
-         array_agg(p.metadata order by p.ord),
-         array_agg(outreach.event_hash(p.send_id, p.event_type, p.event_ts, p.source_system) order by p.ord)
-    into ords, sends, types, stamps, sources, metas, hashes
-    from (select e.ord::int as ord,
-                 (e.elem ->> 'send_id')::uuid as send_id,
-                 e.elem ->> 'event_type' as event_type,
-                 (e.elem ->> 'event_ts')::timestamptz as event_ts,
-                 lower(btrim(e.elem ->> 'source_system')) as source_system,
-                 case when jsonb_typeof(e.elem -> 'metadata') is null
-                        or jsonb_typeof(e.elem -> 'metadata') = 'null' then '{}'::jsonb
-                      else e.elem -> 'metadata' end as metadata
-            from jsonb_array_elements(record_events.events) with ordinality as e(elem, ord)) p;
   if ords is null then
-    return;  -- an empty batch
-  end if;
-
-  -- 3. Unknown event type or unknown send: refuse the whole batch.
-  select u.ord, u.event_type into bad
-    from unnest(ords, types) as u(ord, event_type)
-   where not (u.event_type = any (outreach.event_types()))
-   order by u.ord
-   limit 1;
-  if found then
-    raise exception 'event type % is unknown (event #% of the batch)', bad.event_type, bad.ord
-      using errcode = 'OR021',
-            detail = format('accepted types: %s', array_to_string(outreach.event_types(), ', ')),
-            hint = 'Map the sender''s event to one of the accepted types; nothing was recorded.';
-  end if;
-
-  select u.ord, u.send_id into bad
-    from unnest(ords, sends) as u(ord, send_id)
-   where not exists (select 1 from outreach.send_log l where l.send_id = u.send_id)
-   order by u.ord
-   limit 1;
-  if found then
-    raise exception 'send % is unknown (event #% of the batch)', bad.send_id, bad.ord
-      using errcode = 'OR020',
-            detail = 'no row of outreach.send_log has this send_id',
-            hint = 'Events must name the send_id of a row of outreach.send_log; nothing was recorded.';
+    -- Nothing to record (an empty batch, or every element refused).
+    return query
+      select u.ord, u.send_id, null::uuid, null::boolean, 'refused'::text, u.state, u.reason
+        from unnest(ref_ords, ref_sends, ref_states, ref_reasons) as u(ord, send_id, state, reason)
+       order by u.ord;
+    return;
   end if;
 
   -- 4. Lock, in the hub's order: the companies (spine rows, by outreach_id: the send's
@@ -327,18 +354,82 @@ begin
   -- 9. One row per input, in input order. A new statement: it sees events a
   --    concurrent session committed while this one waited on the hash.
   return query
-    select u.ord,
-           u.send_id,
-           coalesce(n.event_id, e.event_id),
-           not (n.event_id is not null and u.ord = min(u.ord) over (partition by u.event_hash))
-      from unnest(ords, sends, hashes) as u(ord, send_id, event_hash)
-      left join unnest(ins_hashes, ins_ids) as n(event_hash, event_id) on n.event_hash = u.event_hash
-      left join outreach.engagement_events e on n.event_id is null and e.event_hash = u.event_hash
-     order by u.ord;
+    select a.ord, a.send_id, a.event_id, a.is_duplicate, st.status, a.sqlstate, a.reason
+      from (select u.ord,
+                   u.send_id,
+                   coalesce(n.event_id, e.event_id) as event_id,
+                   not (n.event_id is not null and u.ord = min(u.ord) over (partition by u.event_hash)) as is_duplicate,
+                   null::text as sqlstate,
+                   null::text as reason
+              from unnest(ords, sends, hashes) as u(ord, send_id, event_hash)
+              left join unnest(ins_hashes, ins_ids) as n(event_hash, event_id) on n.event_hash = u.event_hash
+              left join outreach.engagement_events e on n.event_id is null and e.event_hash = u.event_hash
+            union all
+            select u.ord, u.send_id, null, null, u.state, u.reason
+              from unnest(ref_ords, ref_sends, ref_states, ref_reasons) as u(ord, send_id, state, reason)) a
+      cross join lateral (select case when a.sqlstate is not null then 'refused'
+                                      when a.is_duplicate then 'duplicate'
+                                      else 'recorded' end as status) st
+     order by a.ord;
 end
 $$;
 comment on function outreach.record_events(jsonb, uuid) is
-  'Records a JSON array of engagement events set-based and applies the new ones (status forward only, first timestamps, distinct counters, stops, suppression, opt-out); returns one row per input in order with is_duplicate. OR020 unknown send, OR021 unknown type, 22023 malformed event, OR004 bad correlation id: the whole batch is refused.';
+  'Records a JSON array of engagement events set-based and applies the new ones (status forward only, first timestamps, distinct counters, stops, suppression, opt-out); returns one row per element in order: status recorded, duplicate (with the first event''s id) or refused (sqlstate OR020 unknown send, OR021 unknown type, 22023 malformed, and the reason). A refused element is recorded in outreach_errors and does not stop the others. 22004 NULL events, 22023 not an array, OR004 bad correlation id refuse the call.';
+
+create or replace function outreach.record_event(
+  send_id uuid,
+  event_type text,
+  event_ts text,
+  source_system text,
+  metadata jsonb default '{}',
+  correlation_id uuid default null
+)
+returns table (event_id uuid, is_duplicate boolean)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  r record;
+begin
+  if record_event.send_id is null or record_event.event_type is null
+     or record_event.event_ts is null or record_event.source_system is null then
+    raise exception 'record_event needs send_id, event_type, event_ts and source_system (send %)',
+        coalesce(record_event.send_id::text, 'NULL')
+      using errcode = '22004',
+            detail = format('send_id %s, event_type %s, event_ts %s, source_system %s', record_event.send_id,
+                            record_event.event_type, record_event.event_ts, record_event.source_system),
+            hint = 'Pass all four; event_ts as ISO 8601 with a UTC offset.';
+  end if;
+  select * into r
+    from outreach.record_events(
+           jsonb_build_array(jsonb_build_object(
+             'send_id', record_event.send_id,
+             'event_type', record_event.event_type,
+             'event_ts', record_event.event_ts,
+             'source_system', record_event.source_system,
+             'metadata', coalesce(record_event.metadata, '{}'::jsonb))),
+           record_event.correlation_id) x;
+  if r.status = 'refused' then
+    -- Raised, the refusal rolls back with the call: the caller records it.
+    raise exception '%', r.reason
+      using errcode = r.sqlstate,
+            detail = format('send_id %s, event_type %s, event_ts %s, source_system %s', record_event.send_id,
+                            record_event.event_type, record_event.event_ts, record_event.source_system),
+            hint = case r.sqlstate
+                     when 'OR020' then 'Events must name the send_id of a row of outreach.send_log; nothing was recorded.'
+                     when 'OR021' then format('Map the sender''s event to one of the accepted types (%s); nothing was recorded.',
+                                              array_to_string(outreach.event_types(), ', '))
+                     else 'event_ts must be ISO 8601 with a UTC offset (2026-03-02T10:15:00Z), from 1900 to 9999; source_system must not be blank; nothing was recorded.'
+                   end;
+  end if;
+  event_id := r.event_id;
+  is_duplicate := r.is_duplicate;
+  return next;
+end
+$$;
+comment on function outreach.record_event(uuid, text, text, text, jsonb, uuid) is
+  'Records one engagement event whose time is text: ISO 8601 with a UTC offset, else 22023 (no offset, relative words such as yesterday); otherwise as the timestamptz form.';
 
 create or replace function outreach.record_event(
   send_id uuid,
@@ -354,14 +445,14 @@ volatile
 set search_path = ''
 as $$
   select r.event_id, r.is_duplicate
-    from outreach.record_events(
-           jsonb_build_array(jsonb_build_object(
-             'send_id', record_event.send_id,
-             'event_type', record_event.event_type,
-             'event_ts', record_event.event_ts,
-             'source_system', record_event.source_system,
-             'metadata', coalesce(record_event.metadata, '{}'::jsonb))),
+    from outreach.record_event(
+           record_event.send_id,
+           record_event.event_type,
+           to_char(outreach.checked_time(record_event.event_ts, 'event_ts') at time zone 'UTC',
+                   'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+           record_event.source_system,
+           record_event.metadata,
            record_event.correlation_id) r;
 $$;
 comment on function outreach.record_event(uuid, text, timestamptz, text, jsonb, uuid) is
-  'Records one engagement event and applies it (see record_events); a redelivered event (same send, type, time, source) changes nothing and returns is_duplicate with the first event''s id. NULL correlation id = the send''s.';
+  'Records one engagement event and applies it (see record_events); a redelivered event (same send, type, time, source) changes nothing and returns is_duplicate with the first event''s id. NULL correlation id = the send''s. Raises the refusal of its event: OR020 unknown send, OR021 unknown type, 22023 malformed or unusable time, 22004 a NULL argument.';

@@ -100,6 +100,7 @@ as $$
            (4, 'unsubscribe_rate', false, s.unsubscribe_rate_ceiling, rates.unsubscribed::numeric, rates.sent_count),
            (5, 'complaint_rate',   false, s.complaint_rate_ceiling,   rates.complained::numeric,   rates.sent_count)
          ) as r(pos, switch, is_cap, threshold, hits, sample)
+   where outreach.checked_time(kill_switch_readings.as_of, 'as_of') is not null
    order by r.pos;
 $$;
 comment on function outreach.kill_switch_readings(timestamptz) is
@@ -144,6 +145,7 @@ as $$
 #variable_conflict use_column
 begin
   perform outreach.check_correlation_id(check_kill_switches.correlation_id);
+  perform outreach.checked_time(check_kill_switches.as_of, 'as_of');
 
   -- One check (or clearing) at a time. A check that waited here for a clearing sees
   -- its cleared_at in the statements below, and the readings ignore the events the

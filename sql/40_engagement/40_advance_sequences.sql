@@ -33,6 +33,7 @@ declare
   n_queued   int;
 begin
   perform outreach.check_correlation_id(advance_sequences.correlation_id);
+  perform outreach.checked_time(advance_sequences.as_of, 'as_of');
 
   -- The lock promote counts and spends the caps under: a promote and an advance
   -- running at once cannot both take the last free slot.

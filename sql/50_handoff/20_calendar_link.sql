@@ -46,10 +46,11 @@ declare
   query  text;
   frag   text;
 begin
-  if as_of is null then
-    raise exception 'as_of must not be NULL'
-      using errcode = '22023', hint = 'Omit as_of to use now().';
+  if calendar_link.outreach_id is null then
+    raise exception 'outreach_id must not be NULL'
+      using errcode = '22004', hint = 'Pass the outreach_id of an outreach.outreach row.';
   end if;
+  perform outreach.checked_time(calendar_link.as_of, 'as_of');
   select o.sovereign_company_id into sid
     from outreach.outreach o
    where o.outreach_id = calendar_link.outreach_id;
@@ -100,10 +101,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if as_of is null then
-    raise exception 'as_of must not be NULL'
-      using errcode = '22023', hint = 'Omit as_of to use now().';
-  end if;
+  perform outreach.checked_time(verify_calendar_link.as_of, 'as_of');
   if sid is null or oid is null
      or not exists (select 1 from outreach.outreach o
                      where o.outreach_id = verify_calendar_link.oid

@@ -41,11 +41,21 @@ declare
   snap      jsonb;
   stopped   int;
   cancelled int;
+  skew      interval;
+  ttl       interval;
 begin
   perform outreach.check_correlation_id(record_meeting_booked.correlation_id);
-  if record_meeting_booked.booked_at is null then
-    raise exception 'booked_at must not be NULL (outreach record %)', record_meeting_booked.oid
-      using errcode = '22023', hint = 'Pass the time the meeting was booked, as the calendar reports it.';
+  perform outreach.checked_time(record_meeting_booked.booked_at, 'booked_at');
+  -- booked_at must fall in the link's life as far as the hub can know it: not
+  -- after the database's now(), nor (once the link is verified) before the link
+  -- was issued (exp - calendar_ttl), each give or take max_clock_skew.
+  select s.max_clock_skew, s.calendar_ttl into skew, ttl from outreach.settings s;
+  if record_meeting_booked.booked_at > now() + skew then
+    raise exception 'booked_at % is ahead of the database clock (outreach record %)',
+        record_meeting_booked.booked_at, record_meeting_booked.oid
+      using errcode = '22023',
+            detail = format('booked_at %s; now() %s; max_clock_skew %s', record_meeting_booked.booked_at, now(), skew),
+            hint = 'A booking is reported after it happens; check the sender''s clock and time zone (settings.max_clock_skew is the tolerance).';
   end if;
 
   verdict := outreach.verify_calendar_link(record_meeting_booked.sid, record_meeting_booked.oid,
@@ -58,6 +68,18 @@ begin
             detail = format('verification: %s; exp %s; booked_at %s', verdict, record_meeting_booked.exp,
                             record_meeting_booked.booked_at),
             hint = 'Only links made by outreach.calendar_link, unaltered and booked before exp, hand a record off.';
+  end if;
+  -- Compared in unix seconds: exp is the link's, verified above.
+  if extract(epoch from record_meeting_booked.booked_at)
+     < record_meeting_booked.exp - extract(epoch from ttl) - extract(epoch from skew) then
+    raise exception 'booked_at % is before the calendar link of outreach record % was issued',
+        record_meeting_booked.booked_at, record_meeting_booked.oid
+      using errcode = '22023',
+            detail = format('booked_at %s; link issued at %s (exp %s - calendar_ttl %s); max_clock_skew %s',
+                            record_meeting_booked.booked_at,
+                            to_timestamp(record_meeting_booked.exp - extract(epoch from ttl)),
+                            record_meeting_booked.exp, ttl, skew),
+            hint = 'A meeting is booked through a link after the link was made; pass the booking time the calendar reports, in UTC or with its offset.';
   end if;
 
   -- Serialise deliveries for one record. NO KEY UPDATE, the hub's company lock
@@ -122,4 +144,4 @@ begin
 end
 $$;
 comment on function outreach.record_meeting_booked(uuid, uuid, bigint, text, timestamptz, uuid, jsonb) is
-  'Meeting-booked webhook: verifies the link as of booked_at (OR006), stops follow-ups, sets the spine HANDED_OFF, appends the snapshot to outreach.handoffs and notifies outreach_handoff; a repeat returns the same handoff id and changes nothing.';
+  'Meeting-booked webhook: refuses a booked_at that is unusable, before the link was issued or ahead of now() (beyond max_clock_skew; 22023, NULL 22004), verifies the link as of booked_at (OR006), stops follow-ups, sets the spine HANDED_OFF, appends the snapshot to outreach.handoffs and notifies outreach_handoff; a repeat returns the same handoff id and changes nothing.';

@@ -80,6 +80,13 @@ begin
       using errcode = '22004',
             hint = 'Pass the subject_template or body_template of an outreach.message_templates row.';
   end if;
+  if jsonb_typeof(render_template.placeholder_values) <> 'object' then
+    raise exception 'placeholder values for outreach record % must be a JSON object, got a JSON %',
+                    coalesce(render_template.outreach_id::text, '(none)'), jsonb_typeof(render_template.placeholder_values)
+      using errcode = '22023',
+            detail = format('placeholder_values: %s', left(render_template.placeholder_values::text, 200)),
+            hint = 'Pass {"placeholder": "value", ...}, e.g. outreach.message_context(outreach_id).placeholder_values.';
+  end if;
   missing := outreach.missing_placeholders(render_template.template, render_template.placeholder_values);
   if cardinality(missing) > 0 then
     raise exception 'placeholder {{%}} has no value for outreach record %', array_to_string(missing, '}}, {{'),

@@ -151,6 +151,8 @@ as $$
                else r.proof_reason
              end as reason
     ) a
+   -- A one-time filter: 22004 / 22023 for an unusable as_of.
+   where outreach.checked_time(message_context.as_of, 'as_of') is not null
 $$;
 comment on function outreach.message_context(uuid, timestamptz) is
   'Everything messaging knows about one outreach record at as_of, in one row: authorization and its reason, band, audience and contact, pressure class, proof line with its format or the reason it is missing, and the template placeholder values. Inlinable.';

@@ -124,6 +124,9 @@ as $$
         from counts x
        where x.is_total = k.is_total and x.campaign_id is not distinct from k.campaign_id
     ) n
+   -- One-time filters: 22004 / 22023 for an unusable window bound.
+   where outreach.checked_time(campaign_metrics.sent_from, 'sent_from') is not null
+     and outreach.checked_time(campaign_metrics.sent_before, 'sent_before') is not null
    order by k.pos, k.campaign_name, k.campaign_id
 $$;
 comment on function outreach.campaign_metrics(timestamptz, timestamptz) is

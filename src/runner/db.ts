@@ -21,18 +21,34 @@ export async function initPending(sql: Sql, correlationId: string, maxRows: numb
   return row?.n ?? 0;
 }
 
-/** Appends an error with its correlation id, in its own transaction (autocommit). */
+/** A SQLSTATE: five digits or upper-case letters (what outreach_errors.sqlstate holds). */
+export const isSqlstate = (code: unknown): code is string => typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
+
+/**
+ * Appends an error with its correlation id, in its own transaction (autocommit).
+ * `sqlstate` may be any error code: a SQLSTATE goes in outreach_errors.sqlstate;
+ * anything else (a driver's CONNECTION_CLOSED, ECONNREFUSED) goes in the detail
+ * as `code`, the column left NULL.
+ */
 export async function recordError(
   sql: Sql,
   e: { correlationId: string; source: string; message: string; sqlstate?: string; detail?: unknown; outreachId?: string },
 ): Promise<void> {
+  const state = isSqlstate(e.sqlstate) ? e.sqlstate : null;
+  const given = e.detail ?? {};
+  const detail =
+    e.sqlstate !== undefined && state === null
+      ? typeof given === "object" && given !== null && !Array.isArray(given)
+        ? { ...(given as Record<string, unknown>), code: e.sqlstate }
+        : { detail: given, code: e.sqlstate }
+      : given;
   await sql`
     select outreach.record_error(
       correlation_id => ${e.correlationId}::uuid,
       source => ${e.source}::text,
       message => ${e.message}::text,
-      sqlstate => ${e.sqlstate ?? null}::text,
-      detail => ${sql.json((e.detail ?? {}) as postgres.JSONValue)}::jsonb,
+      sqlstate => ${state}::text,
+      detail => ${sql.json(detail as postgres.JSONValue)}::jsonb,
       outreach_id => ${e.outreachId ?? null}::uuid)`;
 }
 
@@ -91,18 +107,31 @@ export interface EventInput {
   metadata?: Record<string, unknown>;
 }
 
-export async function recordEvents(
-  sql: Sql,
-  correlationId: string,
-  events: EventInput[],
-): Promise<{ recorded: number; duplicates: number }> {
-  const [row] = await sql<{ recorded: number; duplicates: number }[]>`
-    select count(*) filter (where not r.is_duplicate)::int as recorded,
-           count(*) filter (where r.is_duplicate)::int as duplicates
+export interface RecordedEvents {
+  recorded: number;
+  duplicates: number;
+  /** Elements the database refused one by one (each already in outreach_errors). */
+  refused: number;
+  /** 1-based position, SQLSTATE and reason of each refused element. */
+  refusals: { ordinality: number; sqlstate: string; reason: string }[];
+}
+
+/** Records a batch; each element (an EventInput, or anything a sender sent) is judged by SQL on its own. */
+export async function recordEvents(sql: Sql, correlationId: string, events: readonly unknown[]): Promise<RecordedEvents> {
+  const rows = await sql<{ ordinality: number; status: string; sqlstate: string | null; reason: string | null }[]>`
+    select r.ordinality, r.status, r.sqlstate, r.reason
       from outreach.record_events(
              events => ${sql.json(events as unknown as postgres.JSONValue)}::jsonb,
              correlation_id => ${correlationId}::uuid) r`;
-  return row ?? { recorded: 0, duplicates: 0 };
+  const refusals = rows
+    .filter((r) => r.status === "refused")
+    .map((r) => ({ ordinality: r.ordinality, sqlstate: r.sqlstate ?? "", reason: r.reason ?? "" }));
+  return {
+    recorded: rows.filter((r) => r.status === "recorded").length,
+    duplicates: rows.filter((r) => r.status === "duplicate").length,
+    refused: refusals.length,
+    refusals,
+  };
 }
 
 export interface Booking {

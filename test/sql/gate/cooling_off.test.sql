@@ -1,7 +1,7 @@
 -- SPEC §6.5: cooling-off counts every sent message whatever its later status;
 -- exact boundary (30 × 24 h); the same answer in every TimeZone, across DST.
 begin;
-select plan(19);
+select plan(20);
 \ir ../fixtures.sql
 
 select pg_temp.campaign();
@@ -77,9 +77,12 @@ select ok((select in_cooling_off from outreach.cooling_off(:'r', timestamptz '20
 select is((select eligible_at from outreach.cooling_off(:'r')), timestamptz '2026-03-27 09:30+00',
           'with 45 days, eligible 45 × 24 h after the last contact');
 
--- A send in the future of as_of is not yet a contact at as_of.
-select ok(not (select in_cooling_off from outreach.cooling_off(:'r', timestamptz '2026-01-01 00:00+00' - interval '1 second')),
-          'as of before the first send, not cooling off');
+-- A send after as_of blocks it too when it is less than cooling-off away (two
+-- contacts are never closer than cooling-off, whatever the clocks): 45 days now.
+select ok((select in_cooling_off from outreach.cooling_off(:'r', timestamptz '2026-01-01 00:00+00' - interval '1 second')),
+          'as of one second before the first send: cooling off (the send is less than 45 days later)');
+select ok(not (select in_cooling_off from outreach.cooling_off(:'r', timestamptz '2026-01-01 00:00+00' - interval '45 days')),
+          'as of exactly 45 × 24 h before the first send: free');
 
 select * from finish();
 rollback;

@@ -28,7 +28,7 @@ select isnt(outreach.record_meeting_booked(:'sid', :'oid', :exp, :'sig', to_time
             null, 'a meeting booked one second before exp is handed off');
 
 select throws_ok(format('select outreach.verify_calendar_link(%L, %L, %s, %L, null)', :'sid', :'oid', :exp, :'sig'),
-                 '22023', null, 'a NULL as_of is an error, not a verdict');
+                 '22004', null, 'a NULL as_of is an error (22004), not a verdict');
 
 select * from finish();
 rollback;

@@ -26,7 +26,7 @@ select throws_ok(pg_temp.call(:'sid', :'oid', :exp, :'sig', '2025-03-09 00:00+00
 select throws_ok(pg_temp.call(:'sid', :'oid', :exp, :'sig', '2025-03-09 00:00+00', null),
                  'OR004', null, 'a missing correlation id is OR004');
 select throws_ok(pg_temp.call(:'sid', :'oid', :exp, :'sig', null, gen_random_uuid()),
-                 '22023', null, 'a missing booked_at is an error');
+                 '22004', null, 'a missing booked_at is an error (22004)');
 
 select is((select count(*)::int from outreach.handoffs), 0, 'refused webhooks hand nothing off');
 select is((select status from outreach.outreach where outreach_id = :'oid'), 'ACTIVE', 'the spine is unchanged');

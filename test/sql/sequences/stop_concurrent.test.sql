@@ -33,7 +33,7 @@ select s2 from dblink('a', format('select pg_temp.enrol(%L)', :'c')) as t(s2 uui
 
 -- 1. The reply holds its transaction while advance_sequences runs.
 select dblink_exec('a', 'begin');
-select * from dblink('a', format($$select * from outreach.record_event(%L, 'email_reply', '2030-01-03Z', 'instantly')$$, :'s1'))
+select * from dblink('a', format($$select * from outreach.record_event(%L, 'email_reply', '2030-01-03T00:00Z', 'instantly')$$, :'s1'))
   as t(event_id uuid, is_duplicate boolean);
 select dblink_exec('b', 'begin');
 select n from dblink('b', $$select outreach.advance_sequences(gen_random_uuid(), '2030-01-05Z')$$) as t(n int) \gset
@@ -46,9 +46,9 @@ select is((select count(*)::int from outreach.send_log l join outreach.send_log 
 -- 2. advance_sequences holds a new follow-up uncommitted while a reply arrives.
 select s3 from dblink('a', format('select pg_temp.enrol(%L)', :'c')) as t(s3 uuid) \gset
 select dblink_exec('b', 'begin');
-select n from dblink('b', $$select outreach.advance_sequences(gen_random_uuid(), '2030-01-06Z')$$) as t(n int) \gset
+select n from dblink('b', $$select outreach.advance_sequences(gen_random_uuid(), '2030-01-06T00:00Z')$$) as t(n int) \gset
 select is(:n, 1, 'the third enrolment''s follow-up is queued, uncommitted');
-select dblink_send_query('a', format($$select count(*) from outreach.record_event(%L, 'email_reply', '2030-01-06Z', 'instantly')$$, :'s3'));
+select dblink_send_query('a', format($$select count(*) from outreach.record_event(%L, 'email_reply', '2030-01-06T00:00Z', 'instantly')$$, :'s3'));
 select pg_sleep(0.3);
 select is(dblink_is_busy('a'), 1, 'the reply waits for the advancing transaction');
 select dblink_exec('b', 'commit');

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/runner/config.ts";
 import { generate } from "../../../src/ops/generate.ts";
 import { makeLogger } from "../../../src/runner/log.ts";
+import { recordError } from "../../../src/runner/db.ts";
 import { setTaskContext } from "../../../src/runner/task.ts";
 import { crontab, taskList, workerLogger } from "../../../src/runner/worker.ts";
 import { freshDatabase, type TestDatabase } from "../helpers.ts";
@@ -20,6 +21,8 @@ let pool: pg.Pool;
 let utils: WorkerUtils;
 
 const runJobs = () => runOnce({ pgPool: pool, taskList, logger: workerLogger(log), noHandleSignals: true });
+const recordEventsJobs = async () =>
+  (await db.sql<{ n: number }[]>`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'record_events'`)[0]?.n;
 const errorsFor = (cid: string) =>
   db.sql<{ source: string; sqlstate: string | null; message: string }[]>`
     select source, sqlstate, message from outreach.outreach_errors where correlation_id = ${cid}::uuid`;
@@ -104,8 +107,69 @@ describe("failures", () => {
     const errors = await errorsFor(cid);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.sqlstate).toMatch(/^OR/);
-    const [left] = await db.sql<{ n: number }[]>`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'record_events'`;
-    expect(left?.n).toBe(0);
+    // Completed, not left for a retry (graphile-worker may still be deleting the finished job).
+    await expect.poll(recordEventsJobs, { timeout: 10_000 }).toBe(0);
+  });
+
+  it("records the good events of a batch and refuses only the bad ones, without a retry", async () => {
+    const cid = randomUUID();
+    const [send] = await db.sql<{ send_id: string }[]>`select send_id::text from outreach.send_log order by send_id limit 1`;
+    expect(send).toBeDefined();
+    const ghost = randomUUID();
+    await utils.addJob("record_events", {
+      correlation_id: cid,
+      events: [
+        { send_id: send!.send_id, event_type: "email_open", event_ts: "2030-01-15T10:00:00Z", source_system: "test" },
+        { send_id: ghost, event_type: "email_open", event_ts: "2030-01-15T10:00:00Z", source_system: "test" },
+        { send_id: send!.send_id, event_type: "email_opened", event_ts: "2030-01-15T10:00:00Z", source_system: "test" },
+        { send_id: send!.send_id, event_type: "email_click", event_ts: "yesterday", source_system: "test" },
+        "not an event",
+        { send_id: send!.send_id, event_type: "email_click", event_ts: "2030-01-15T10:05:00+00:00", source_system: "test" },
+      ],
+    });
+    await runJobs();
+    const [events] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from outreach.engagement_events where correlation_id = ${cid}::uuid`;
+    expect(events?.n).toBe(2);
+    const errors = await db.sql<{ sqlstate: string; element: number }[]>`
+      select sqlstate, (detail ->> 'element')::int as element from outreach.outreach_errors
+       where correlation_id = ${cid}::uuid order by 2`;
+    expect(errors.map((e) => [e.element, e.sqlstate])).toEqual([
+      [2, "OR020"],
+      [3, "OR021"],
+      [4, "22023"],
+      [5, "22023"],
+    ]);
+    await expect.poll(recordEventsJobs, { timeout: 10_000 }).toBe(0);
+  });
+
+  it("still retries a batch when the database fails for a transient reason", async () => {
+    const cid = randomUUID();
+    await db.sql`alter function outreach.record_events(jsonb, uuid) rename to record_events_away`;
+    try {
+      await utils.addJob("record_events", {
+        correlation_id: cid,
+        events: [{ send_id: randomUUID(), event_type: "email_open", event_ts: "2030-01-15T10:00:00Z", source_system: "test" }],
+      });
+      await runJobs();
+    } finally {
+      await db.sql`alter function outreach.record_events_away(jsonb, uuid) rename to record_events`;
+    }
+    const [job] = await db.sql<{ attempts: number }[]>`
+      select attempts from graphile_worker.jobs where task_identifier = 'record_events'`;
+    expect(job?.attempts).toBe(1);
+    await utils.completeJobs((await db.sql<{ id: string }[]>`select id::text from graphile_worker.jobs`).map((j) => j.id));
+  });
+
+  it("keeps a driver's error code out of outreach_errors.sqlstate (it goes in the detail)", async () => {
+    const cid = randomUUID();
+    await recordError(db.sql, { correlationId: cid, source: "test", message: "gone", sqlstate: "CONNECTION_CLOSED", detail: { job_id: 1 } });
+    await recordError(db.sql, { correlationId: cid, source: "test", message: "refused", sqlstate: "OR020" });
+    const rows = await db.sql<{ sqlstate: string | null; detail: Record<string, unknown> }[]>`
+      select sqlstate, detail from outreach.outreach_errors where correlation_id = ${cid}::uuid order by message`;
+    expect(rows[0]).toEqual({ sqlstate: null, detail: { job_id: 1, code: "CONNECTION_CLOSED" } });
+    expect(rows[1]?.sqlstate).toBe("OR020");
+    await expect(db.sql`select outreach.record_error(${cid}::uuid, 'test', 'x', 'CONNECTION_CLOSED')`).rejects.toMatchObject({ code: "23514" });
   });
 
   it("records a transient failure and leaves the job for a retry", async () => {

@@ -1,5 +1,5 @@
---! Previous: sha1:32e058784971fc99cb878c8a27e5a8c30b7420af
---! Hash: sha1:0fb718391acd98a73694af3e229f3d8e699c02f0
+--! Previous: sha1:38dc9a3da2ed6f460ada4a668243ed4d50a1498c
+--! Hash: sha1:17d943040b26d64b85b2f6cd056967e3b6df407d
 --! Message: Private serialisation locks: promote and advance_sequences serialise on a row no hub role can lock
 
 --------------------------------------------------------------------------------
