@@ -108,10 +108,10 @@ describe("a runner killed with -9", () => {
     const a = await first.ready;
     utils = await makeWorkerUtils({ connectionString: db.url });
 
-    // The promote task waits on this lock, so the job is certainly running, and locked, in the first runner.
+    // The promote task waits on its serialisation row, so the job is certainly running, and locked, in the first runner.
     const holder = await db.sql.reserve();
     await holder`begin`;
-    await holder`select pg_advisory_xact_lock(hashtext('outreach.promote'))`;
+    await holder`select 1 from outreach_private.serial_locks where lock_name = 'send_capacity' for update`;
     const cid = randomUUID();
     await utils.addJob("promote", { correlation_id: cid, max_rows: 5 });
     const lockedBy = async () =>
