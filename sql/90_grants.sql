@@ -41,6 +41,10 @@ grant update on outreach.settings to outreach_hub_writer;
 -- evaluation_runs (promote), kill_switch_state / kill_switch_history (check_kill_switches,
 -- clear_kill_switch), settings_history (the settings trigger). The registry and KPI
 -- targets are reference data kept by the table owner.
+-- The suppression list is maintained by the writer (suppress / lift_suppression or plain
+-- insert and update; its triggers refuse anything but adding and lifting, and deletes).
+grant insert, update on outreach.suppressions to outreach_hub_writer;
+revoke delete, truncate on outreach.suppressions from outreach_hub_writer, hub_reader;
 
 -- RLS on every outreach table, a policy per hub role.
 do $$
