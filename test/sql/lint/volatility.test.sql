@@ -27,7 +27,8 @@ insert into intentionally_volatile values
   ('outreach.retire_calendar_key',        'outreach_private.calendar_keys'),
   ('outreach_private.new_calendar_key',   'outreach_private.calendar_keys'),
   ('outreach_private.ensure_calendar_key','outreach_private.calendar_keys (when it has no active key)'),
-  ('outreach_private.refresh_contact_summary', 'company_target contact summary columns');
+  ('outreach_private.refresh_contact_summary', 'company_target contact summary columns'),
+  ('outreach.record_booking',             'handoffs (through record_meeting_booked), handoff_events, outreach_errors; NOTIFY');
 
 create temp view hub_function as
 select p.oid, n.nspname || '.' || p.proname as function_name, p.provolatile
