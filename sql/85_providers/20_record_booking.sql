@@ -80,7 +80,7 @@ begin
   if verdict <> 'valid' then
     refusal := format('%s booking %s refused: token %s', record_booking.provider, record_booking.event, verdict);
     perform outreach.record_error(
-      record_booking.correlation_id, 'record_booking', refusal, 'OR041',
+      record_booking.correlation_id, 'outreach.record_booking', refusal, 'OR041',
       jsonb_build_object('provider', record_booking.provider, 'event', record_booking.event,
                          'verdict', verdict, 'booked_at', record_booking.booked_at,
                          'token', left(record_booking.token, 400), 'exp', p.exp, 'kid', p.kid,

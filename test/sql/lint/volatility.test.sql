@@ -28,7 +28,13 @@ insert into intentionally_volatile values
   ('outreach_private.new_calendar_key',   'outreach_private.calendar_keys'),
   ('outreach_private.ensure_calendar_key','outreach_private.calendar_keys (when it has no active key)'),
   ('outreach_private.refresh_contact_summary', 'company_target contact summary columns'),
-  ('outreach.record_booking',             'handoffs (through record_meeting_booked), handoff_events, outreach_errors; NOTIFY');
+  ('outreach.record_booking',             'handoffs (through record_meeting_booked), handoff_events, outreach_errors; NOTIFY'),
+  ('outreach.record_provider_event',      'send_log (later steps of provider-run sequences), and what record_event writes; outreach_errors'),
+  ('outreach.ack_provider_push',          'send_log (through ack_send), provider_leads, provider_outbox'),
+  ('outreach.claim_outbox',               'provider_outbox claims; outreach_errors for items that ran out of attempts'),
+  ('outreach.ack_outbox',                 'provider_outbox'),
+  ('outreach.release_outbox',             'provider_outbox, outreach_errors'),
+  ('outreach_private.append_stop_leads',  'provider_outbox (stop_lead)');
 
 create temp view hub_function as
 select p.oid, n.nspname || '.' || p.proname as function_name, p.provolatile

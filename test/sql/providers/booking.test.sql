@@ -22,7 +22,7 @@ select is(outreach.record_booking('calcom', :'token', '2025-03-11 12:00:00+00', 
 select is(outreach.record_booking('calendly', :'token', '2025-03-09 00:00+00', 'cancelled', gen_random_uuid(), '{}'),
           null, 'a cancellation of a record never handed off is refused');
 select is((select array_agg(detail ->> 'verdict' order by occurred_at, detail ->> 'verdict') from outreach.outreach_errors
-            where source = 'record_booking' and sqlstate = 'OR041'),
+            where source = 'outreach.record_booking' and sqlstate = 'OR041'),
           array['bad_signature', 'expired', 'missing', 'not_handed_off'],
           'each refusal is recorded in outreach_errors with its verdict');
 select is((select count(*)::int from outreach.handoffs), 0, 'no refusal handed anything off');
