@@ -1,5 +1,5 @@
---! Previous: sha1:711d6fd4646d898169bc055adbdc791d291a46bf
---! Hash: sha1:9e5256ccc740536d227723b8f0d6cfcddf2aa1e0
+--! Previous: sha1:211f3fde5729bbe5a6e05cfacb960b68e157b23e
+--! Hash: sha1:09e4bdb4612e0263de42a9d8e8569a4a1f5bdfdc
 --! Message: Validate the providers check constraints
 
 --------------------------------------------------------------------------------

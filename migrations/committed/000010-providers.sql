@@ -1,5 +1,5 @@
---! Previous: sha1:32e058784971fc99cb878c8a27e5a8c30b7420af
---! Hash: sha1:711d6fd4646d898169bc055adbdc791d291a46bf
+--! Previous: sha1:0647ed11fc8cb494d31c5f1a9d1a001fb1481d65
+--! Hash: sha1:211f3fde5729bbe5a6e05cfacb960b68e157b23e
 --! Message: Providers: provider_leads, provider_outbox, handoff_events, new event types, calendar_provider
 
 --------------------------------------------------------------------------------
