@@ -45,6 +45,9 @@ grant update on outreach.settings to outreach_hub_writer;
 -- insert and update; its triggers refuse anything but adding and lifting, and deletes).
 grant insert, update on outreach.suppressions to outreach_hub_writer;
 revoke delete, truncate on outreach.suppressions from outreach_hub_writer, hub_reader;
+-- Provider state changes only through the provider functions (sql/85_providers/).
+revoke insert, update on outreach.provider_leads, outreach.provider_outbox, outreach.handoff_events
+  from outreach_hub_writer;
 
 -- RLS on every outreach table, a policy per hub role.
 do $$

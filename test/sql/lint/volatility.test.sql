@@ -38,7 +38,14 @@ insert into intentionally_volatile values
   ('outreach.retire_unsubscribe_key',     'outreach_private.unsubscribe_keys'),
   ('outreach_private.new_unsubscribe_key',    'outreach_private.unsubscribe_keys'),
   ('outreach_private.ensure_unsubscribe_key', 'outreach_private.unsubscribe_keys (when it has no active key)'),
-  ('outreach_private.lock_enrolment_of',  'row locks on send_log (for no key update)');
+  ('outreach_private.lock_enrolment_of',  'row locks on send_log (for no key update)'),
+  ('outreach.record_booking',             'handoffs (through record_meeting_booked), handoff_events, outreach_errors; NOTIFY'),
+  ('outreach.record_provider_event',      'send_log (later steps of provider-run sequences), and what record_event writes; outreach_errors'),
+  ('outreach.ack_provider_push',          'send_log (through ack_send), provider_leads, provider_outbox'),
+  ('outreach.claim_outbox',               'provider_outbox claims; outreach_errors for items that ran out of attempts'),
+  ('outreach.ack_outbox',                 'provider_outbox'),
+  ('outreach.release_outbox',             'provider_outbox, outreach_errors'),
+  ('outreach_private.append_stop_leads',  'provider_outbox (stop_lead)');
 
 create temp view hub_function as
 select p.oid, n.nspname || '.' || p.proname as function_name, p.provolatile
