@@ -210,6 +210,8 @@ describe("webhook receiver", () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.json.reason).toMatch(/at most 1000/);
     const badEvent = events(2) as { events: Record<string, unknown>[] };
+    // Every element bad: a batch with a good element is taken in part (hardening.test.ts).
+    delete badEvent.events[0]!.source_system;
     delete badEvent.events[1]!.source_system;
     const missing = await post("/webhooks/events", badEvent);
     expect(missing.status).toBe(400);
