@@ -80,3 +80,10 @@ export async function unsubscribeUrl(sql: Sql, sendId: string): Promise<string> 
   if (!row) throw new Error("unsubscribe_url returned nothing");
   return row.url;
 }
+
+/** The send a one-click token names, or null when it does not verify (writes nothing). */
+export async function verifyUnsubscribeToken(sql: Sql, token: string): Promise<string | null> {
+  const [row] = await sql<{ send_id: string | null }[]>`
+    select outreach.verify_unsubscribe_token(token => ${token}::text)::text as send_id`;
+  return row?.send_id ?? null;
+}

@@ -37,6 +37,8 @@ try {
       embedded: db.embedded,
       ms: Date.now() - started,
       webhook_port: webhooks?.port ?? null,
+      // Without WEBHOOK_SECRET the receiver serves one-click unsubscribe (/u/) only.
+      webhook_routes: webhookConfig ? (webhookConfig.secret === null ? "unsubscribe only" : "all") : "off",
       senders,
       cron: { init_pending: config.CRON_INIT_PENDING, promote: config.CRON_PROMOTE, check_kill_switches: config.CRON_CHECK_KILL_SWITCHES, advance_sequences: config.CRON_ADVANCE_SEQUENCES, dispatch: config.CRON_DISPATCH },
     },
