@@ -27,7 +27,18 @@ insert into intentionally_volatile values
   ('outreach.retire_calendar_key',        'outreach_private.calendar_keys'),
   ('outreach_private.new_calendar_key',   'outreach_private.calendar_keys'),
   ('outreach_private.ensure_calendar_key','outreach_private.calendar_keys (when it has no active key)'),
-  ('outreach_private.refresh_contact_summary', 'company_target contact summary columns');
+  ('outreach_private.refresh_contact_summary', 'company_target contact summary columns'),
+  ('outreach.claim_sends',                'send_log claims, leases, rendered messages, cancellations and failures; outreach_errors'),
+  ('outreach.ack_send',                   'send_log hand-over; an email_sent event'),
+  ('outreach.release_send',               'send_log retry or failure; outreach_errors'),
+  ('outreach.suppress',                   'outreach.suppressions'),
+  ('outreach.lift_suppression',           'outreach.suppressions (lifted)'),
+  ('outreach.unsubscribe',                'an unsubscribe event with its effects, a suppression'),
+  ('outreach.rotate_unsubscribe_key',     'outreach_private.unsubscribe_keys'),
+  ('outreach.retire_unsubscribe_key',     'outreach_private.unsubscribe_keys'),
+  ('outreach_private.new_unsubscribe_key',    'outreach_private.unsubscribe_keys'),
+  ('outreach_private.ensure_unsubscribe_key', 'outreach_private.unsubscribe_keys (when it has no active key)'),
+  ('outreach_private.lock_enrolment_of',  'row locks on send_log (for no key update)');
 
 create temp view hub_function as
 select p.oid, n.nspname || '.' || p.proname as function_name, p.provolatile
