@@ -9,12 +9,14 @@
  *   holdOnce   RCPT TO left unanswered for holdMs the first time (a slow server; a client
  *              killed meanwhile has sent nothing)
  *
+ * delayMs   every message answered (250) that long after its data ends
+ *
  * Each rule is a regular expression over the lower-cased recipient address.
  * No TLS (STARTTLS is not offered) and authentication is optional; with `auth`
  * set ("user:pass") AUTH PLAIN/LOGIN must match it when given.
  *
  * As a child process, its arguments are the same options (--temp RE, --temp-once RE,
- * --hard RE, --hold-once RE, --hold-ms N, --auth user:pass, --port N) and it writes one
+ * --hard RE, --hold-once RE, --hold-ms N, --delay-ms N, --auth user:pass, --port N) and it writes one
  * JSON line per happening on stdout: {"event":"listening","port":…},
  * {"event":"rcpt","to":…,"reply":451|550|"held"}, {"event":"message","from":…,"to":[…],"raw":…}.
  */
@@ -28,6 +30,8 @@ export interface SinkRules {
   hard?: RegExp;
   holdOnce?: RegExp;
   holdMs?: number;
+  /** Every accepted message is answered this many milliseconds after its data ends (a slower server). */
+  delayMs?: number;
   auth?: string;
 }
 
@@ -99,9 +103,13 @@ export async function startMailSink(opts: { port?: number; host?: string; rules?
           raw: Buffer.concat(chunks).toString("utf8"),
           user: typeof session.user === "string" ? session.user : null,
         };
-        messages.push(message);
-        emit({ event: "message", ...message });
-        callback(null, "2.0.0 queued");
+        const accept = () => {
+          messages.push(message);
+          emit({ event: "message", ...message });
+          callback(null, "2.0.0 queued");
+        };
+        if (rules.delayMs) setTimeout(accept, rules.delayMs);
+        else accept();
       });
     },
   });
@@ -135,6 +143,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       hard: { type: "string" },
       "hold-once": { type: "string" },
       "hold-ms": { type: "string" },
+      "delay-ms": { type: "string" },
       auth: { type: "string" },
     },
   });
@@ -144,6 +153,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   if (a.hard) rules.hard = new RegExp(a.hard, "i");
   if (a["hold-once"]) rules.holdOnce = new RegExp(a["hold-once"], "i");
   if (a["hold-ms"]) rules.holdMs = Number(a["hold-ms"]);
+  if (a["delay-ms"]) rules.delayMs = Number(a["delay-ms"]);
   if (a.auth) rules.auth = a.auth;
   const sink = await startMailSink({
     port: Number(a.port),

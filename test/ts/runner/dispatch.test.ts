@@ -183,6 +183,7 @@ describe("the dispatch task", () => {
     sink = await spawnMailSink();
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     pool.on("error", () => {});
+    pool.on("connect", (client) => client.on("error", () => {}));
     const utils = await makeWorkerUtils({ pgPool: pool });
     await utils.migrate();
     await utils.release();
@@ -224,6 +225,17 @@ describe("the dispatch task", () => {
   });
 });
 
+describe("npm run dispatch", () => {
+  it("without --once refuses with the usage (exit 2): continuous dispatch is the worker's", async () => {
+    const child = spawn(tsx, ["src/runner/dispatch-cli.ts"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(err).toMatch(/--once/);
+  });
+});
+
 describe("runner processes", () => {
   let db: TestDatabase;
   let sink: SinkProcess;
@@ -232,7 +244,8 @@ describe("runner processes", () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    sink = await spawnMailSink(["--hold-once", "^held-", "--hold-ms", "120000"]);
+    // A server that takes 100 ms per message, so two runners started together overlap.
+    sink = await spawnMailSink(["--hold-once", "^held-", "--hold-ms", "120000", "--delay-ms", "100"]);
     sends = await seedSmtpSends(db.sql, { companies: 1200, seed: 3 });
     expect(sends.length).toBeGreaterThanOrEqual(40);
     held = await readdress(db.sql, sends[0]!, "held-once@customer.example");
@@ -290,9 +303,11 @@ describe("runner processes", () => {
     expect(received.length).toBe(waiting);
     const ids = received.map((m) => headersOf(m.raw)["message-id"]);
     expect(new Set(ids).size).toBe(waiting);
-    // Between them every send went out once (each log line names the send it handed over).
+    // Both took part, and between them every send went out once (one log line per send handed over).
     const sentBy = (out: string) =>
       out.split("\n").filter((l) => l.includes('"outcome":"sent"') && l.includes('"component":"dispatch"')).length;
+    expect(sentBy(ra.out)).toBeGreaterThan(0);
+    expect(sentBy(rb.out)).toBeGreaterThan(0);
     expect(sentBy(ra.out) + sentBy(rb.out)).toBe(waiting);
     const [n] = await db.sql<{ n: number }[]>`
       select count(*)::int as n from outreach.send_log where handed_over_at is not null and send_status = 'sent'`;
