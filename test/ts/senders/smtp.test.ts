@@ -89,6 +89,7 @@ describe("a message the server accepts", () => {
     } finally {
       await sender.close();
     }
+    await sink.settle();
     const got = sink.messages.find((m) => m.raw.includes(send.send_id));
     expect(got).toBeDefined();
     expect(got!.to).toEqual(["dana@customer.example"]);
