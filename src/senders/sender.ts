@@ -6,9 +6,9 @@
  *
  * One module per sender under src/senders/, listed in src/senders/index.ts.
  */
-import type { ClaimedSend } from "../runner/dispatch-db.ts";
+import type { ClaimedSend, Sender as SenderName } from "../runner/dispatch-db.ts";
 
-export type { ClaimedSend };
+export type { ClaimedSend, SenderName };
 
 /** What happened to one claimed send. */
 export type Delivery =
@@ -23,7 +23,7 @@ export type Delivery =
 
 export interface Sender {
   /** campaigns.sender value this sender claims for. */
-  readonly name: string;
+  readonly name: SenderName;
   /**
    * Null when the sender can take work now, else why not (its server unreachable,
    * credentials refused). Asked once per cycle before claiming, so an outage
@@ -43,6 +43,6 @@ export interface Sender {
  * but invalid. Building opens no connection.
  */
 export interface SenderModule {
-  readonly name: string;
+  readonly name: SenderName;
   fromEnv(env: NodeJS.ProcessEnv): Sender | null;
 }
