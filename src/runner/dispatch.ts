@@ -13,7 +13,8 @@
  *         rejected  → release_send(…, permanent => true)
  *
  * Claiming `concurrency` rows at a time keeps every lease short compared with the
- * work done under it. Nothing here decides eligibility, caps, retries or stops: SQL
+ * work done under it, and a batch that comes back entirely for retry (the server in
+ * trouble mid-cycle) ends the sender's cycle, so an outage spends one batch's attempts. Nothing here decides eligibility, caps, retries or stops: SQL
  * does. A crash anywhere loses nothing: the claimed sends' leases expire and SQL
  * hands them out again (a send that went out just before the crash, unacknowledged,
  * may go out again: at-least-once, as every SMTP client is). A lease lost to
@@ -52,6 +53,8 @@ export interface SenderTally {
   unreported: number;
   /** Why the sender claimed nothing this cycle, when it was not ready. */
   not_ready?: string;
+  /** The cycle stopped claiming after a batch that came back entirely for retry. */
+  backed_off?: boolean;
 }
 
 export type CycleResult = SenderTally[];
@@ -84,8 +87,19 @@ async function runSender(opts: DispatchOptions, sender: Sender): Promise<SenderT
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
     });
     tally.claimed += batch.length;
+    const retriedBefore = tally.retried;
     await Promise.all(batch.map((send) => handOver(opts, sender, send, tally)));
     if (batch.length < ask) break;
+    if (tally.retried - retriedBefore === batch.length) {
+      // Every send of the batch came back for retry: the server is likely in trouble.
+      // Claiming more now would only spend their attempts; the next cycle tries again.
+      opts.log.warn(
+        { component: "dispatch", sender: sender.name, correlation_id: opts.correlationId, outcome: "backing_off", batch: batch.length },
+        `dispatch ${sender.name}: a whole batch came back for retry; claiming no more this cycle`,
+      );
+      tally.backed_off = true;
+      break;
+    }
   }
   return tally;
 }

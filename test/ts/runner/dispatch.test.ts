@@ -176,6 +176,36 @@ describe("one cycle, in process", () => {
   });
 });
 
+describe("a server refusing everything for now", () => {
+  let db: TestDatabase;
+  let sink: SinkProcess;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    sink = await spawnMailSink(["--temp", "."]);
+  });
+  afterAll(async () => {
+    await sink?.stop();
+    await db?.drop();
+  });
+
+  it("costs one batch of attempts: a batch that comes back entirely for retry ends the cycle", async () => {
+    const sends = await seedSmtpSends(db.sql, { companies: 400, seed: 21 });
+    expect(sends.length).toBeGreaterThan(4);
+    const sender = smtpSender(sink.port);
+    try {
+      const [tally] = await dispatchCycle({ sql: db.sql, log, senders: [sender], correlationId: randomUUID(), maxRows: 1000, concurrency: 2, leaseSeconds: 60 });
+      expect(tally).toMatchObject({ claimed: 2, retried: 2, sent: 0, backed_off: true });
+    } finally {
+      await sender.close();
+    }
+    const [n] = await db.sql<{ tried: number; untouched: number }[]>`
+      select count(*) filter (where attempt > 0)::int as tried, count(*) filter (where attempt = 0)::int as untouched
+        from outreach.send_log where send_status = 'queued'`;
+    expect(n).toEqual({ tried: 2, untouched: sends.length - 2 });
+  });
+});
+
 describe("the dispatch task", () => {
   let db: TestDatabase;
   let sink: SinkProcess;
@@ -263,7 +293,8 @@ describe("runner processes", () => {
     // Only the held send is takeable for now: the others wait for the next test.
     await db.sql`update outreach.send_log set scheduled_at = now() + interval '1 day'
                   where send_status = 'queued' and send_id <> ${held.send_id}::uuid`;
-    const first = dispatchProcess(db, sink.port, ["--lease-seconds", "10"]);
+    // 30 s: long enough that the second runner below surely starts inside it, even on a loaded machine.
+    const first = dispatchProcess(db, sink.port, ["--lease-seconds", "30"]);
     await expect
       .poll(() => sink.events.some((e) => e.event === "rcpt" && e.to === held.email_to && e.reply === "held"), { timeout: 30_000, interval: 50 })
       .toBe(true);
@@ -278,6 +309,7 @@ describe("runner processes", () => {
     await sink.settle();
     expect(early.code).toBe(0);
     expect(messagesFor(sink, held.email_to).length).toBe(0);
+    expect((await rowOf(db, held.send_id)).claim_token).toBe(leased.claim_token); // still the killed runner's claim
 
     const wait = leased.lease_until!.getTime() - Date.now() + 500;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
