@@ -74,7 +74,9 @@ async function cycle(db: TestDatabase, port: number, asOf?: Date) {
 
 /** `npm run dispatch -- --once …` as a child process; resolves with its exit code and output. */
 function dispatchProcess(db: TestDatabase, port: number, args: string[] = []) {
-  const child = spawn(tsx, ["src/runner/dispatch-cli.ts", "--once", ...args], {
+  // node itself (not the tsx wrapper, which runs the script in a child of its own), so a
+  // SIGKILL reaches the process that holds the claim, as `npm run dispatch` (exec node) does.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/runner/dispatch-cli.ts", "--once", ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: db.url, SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: FROM, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
