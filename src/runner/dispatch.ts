@@ -9,7 +9,7 @@
  *       deliver each claimed send at once (at most `concurrency` in flight), then per send:
  *         sent      → ack_send(send_id, claim_token, Message-ID, sent_at)
  *         retry     → release_send(…, permanent => false)          (SQL's backoff and max attempts)
- *         bounce    → record_event(email_bounce) + release_send(…, permanent => true), one transaction
+ *         bounce    → release_send(…, permanent => true) + record_event(email_bounce), one transaction
  *         rejected  → release_send(…, permanent => true)
  *
  * Claiming `concurrency` rows at a time keeps every lease short compared with the
@@ -146,10 +146,12 @@ async function handOver(opts: DispatchOptions, sender: Sender, send: ClaimedSend
         opts.log.warn({ ...line, error: delivery.error, ms: ms(started) }, `dispatch ${sender.name} ${send.send_id} released for retry`);
         return;
       case "bounce":
-        // One transaction: the bounce and the failed send are recorded together or not at all.
+        // One transaction: the failed send and the bounce are recorded together or not at all.
+        // release_send first: it locks the enrolment's rows in order, as ack_send does before its event.
         await opts.sql.begin(async (transaction) => {
           // postgres.js types a transaction apart from a pool; the wrappers only run queries on it.
           const tx = transaction as unknown as Sql;
+          await releaseSend(tx, send.send_id, send.claim_token, delivery.error, { permanent: true });
           await recordEvent(tx, {
             send_id: send.send_id,
             event_type: "email_bounce",
@@ -157,7 +159,6 @@ async function handOver(opts: DispatchOptions, sender: Sender, send: ClaimedSend
             source_system: SOURCE_SYSTEM,
             metadata: { ...delivery.detail, error: delivery.error, sender: sender.name, bounce_type: "hard" },
           });
-          await releaseSend(tx, send.send_id, send.claim_token, delivery.error, { permanent: true });
         });
         tally.bounced++;
         opts.log.warn({ ...line, error: delivery.error, ms: ms(started) }, `dispatch ${sender.name} ${send.send_id} bounced`);

@@ -152,7 +152,8 @@ describe("one cycle, in process", () => {
        where send_id = ${hard.send_id}::uuid and event_type = 'email_bounce' and source_system = 'smtp'`;
     expect(ev).toEqual({ n: 1, code: "550" });
     const row = await rowOf(db, hard.send_id);
-    expect(["failed", "bounced"]).toContain(row.send_status);
+    expect(row.send_status).toBe("failed");
+    expect(row.stop_reason).toBe("send_failed");
     expect(row.handed_over_at).toBeNull();
     expect(row.claim_token).toBeNull();
     const [sup] = await db.sql<{ s: boolean }[]>`select outreach.is_suppressed(${hard.email_to}) as s`;
