@@ -12,8 +12,8 @@ export interface WebhookConfig {
   /** TCP port; 0 picks a free one (startWebhookServer reports it). */
   port: number;
   host: string;
-  /** Shared HMAC secret, at least 32 characters. Never logged. */
-  secret: string;
+  /** Shared HMAC secret, at least 32 characters. Never logged. Null: the hub-signed webhook routes are off. */
+  secret: string | null;
   /** How far the signature's t may be from the receiver's clock, either way. */
   toleranceSeconds: number;
   maxBodyBytes: number;

@@ -51,18 +51,15 @@ export const WebhookEnv = z
       z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     ),
   })
-  .superRefine((env, ctx) => {
-    if (env.WEBHOOK_PORT !== undefined && env.WEBHOOK_SECRET === undefined) {
-      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when WEBHOOK_PORT is set" });
-    }
-  })
+  // WEBHOOK_PORT without WEBHOOK_SECRET serves the routes that need no hub signature
+  // (one-click unsubscribe, /u/) and leaves the hub-signed webhook routes off (404).
   .transform((env): WebhookConfig | null =>
-    env.WEBHOOK_PORT === undefined || env.WEBHOOK_SECRET === undefined
+    env.WEBHOOK_PORT === undefined
       ? null
       : {
           port: env.WEBHOOK_PORT,
           host: env.WEBHOOK_HOST,
-          secret: env.WEBHOOK_SECRET,
+          secret: env.WEBHOOK_SECRET ?? null,
           toleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
           maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
         },

@@ -52,6 +52,8 @@ export interface JsonWebhookRoute {
 /** Registers POST url through the signed JSON pipeline, and 405 for other methods. */
 export function jsonWebhook(app: FastifyInstance, route: JsonWebhookRoute): void {
   const { url, task } = route;
+  const secret = app.receiver.config.secret;
+  if (secret === null) return; // no WEBHOOK_SECRET: hub-signed routes are off (404)
   refuseOtherMethods(app, url, ["POST"]);
   app.post(url, async (request, reply) => {
     const { config, deliveries } = app.receiver;
@@ -61,7 +63,7 @@ export function jsonWebhook(app: FastifyInstance, route: JsonWebhookRoute): void
       return answer(request, reply, 415, { error: "unsupported_media_type", reason }, { outcome: "unsupported_media_type", reason });
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const verdict = verifyTimestamped(request.headers[SIGNATURE_HEADER], raw, config.secret, config.toleranceSeconds);
+    const verdict = verifyTimestamped(request.headers[SIGNATURE_HEADER], raw, secret, config.toleranceSeconds);
     if (!verdict.ok) {
       const body = { error: verdict.reason, reason: signatureReasons[verdict.reason] };
       return answer(request, reply, 401, body, { outcome: "unauthorized", reason: verdict.reason });

@@ -6,5 +6,6 @@
 import type { RouteFamily } from "../context.ts";
 import booking from "./booking.ts";
 import events from "./events.ts";
+import unsubscribe from "./unsubscribe.ts";
 
-export const routeFamilies: readonly RouteFamily[] = [booking, events];
+export const routeFamilies: readonly RouteFamily[] = [booking, events, unsubscribe];
