@@ -30,10 +30,25 @@ grant select on all tables in schema outreach to outreach_hub_writer, hub_reader
 -- The writer writes what others write by contract (an allow-list: a new table gets no
 -- writes until it is named here): the interface tables of SPEC §3, upstream_status,
 -- the message templates, and the one settings row (changed by operators, never added).
-grant insert, update on outreach.company_target, outreach.people, outreach.company_slot, outreach.bit_scores,
-                        outreach.dol, outreach.blog, outreach.campaigns, outreach.sequences, outreach.send_log,
+grant insert, update on outreach.people, outreach.company_slot, outreach.bit_scores,
+                        outreach.dol, outreach.blog, outreach.campaigns, outreach.sequences,
                         outreach.upstream_status, outreach.message_templates
   to outreach_hub_writer;
+-- Two interface tables also hold what only the hub keeps, so the writer gets their
+-- interface columns alone: the target's contact summary and domain suppression flag are
+-- trigger-kept; a send's claim, lease, hand-over, rendered message and stop are written
+-- by claim_sends / ack_send / release_send / record_event(s) (a plain UPDATE of a claim
+-- token would let a writer steal or forge a lease).
+grant insert (target_id, outreach_id, sovereign_company_id, domain, email_pattern, industry, employee_count,
+              target_status, timezone, created_at, updated_at),
+      update (domain, email_pattern, industry, employee_count, target_status, timezone, updated_at)
+  on outreach.company_target to outreach_hub_writer;
+grant insert (send_id, outreach_id, target_id, sovereign_company_id, campaign_id, sequence_id, person_id, enrolment_id,
+              email_to, linkedin_url, channel, sequence_step, send_status, scheduled_at, sent_at, correlation_id,
+              delivered_at, opened_at, clicked_at, replied_at, bounced_at, open_count, click_count, created_at, updated_at),
+      update (send_status, scheduled_at, sent_at, delivered_at, opened_at, clicked_at, replied_at, bounced_at,
+              open_count, click_count, email_to, linkedin_url, updated_at)
+  on outreach.send_log to outreach_hub_writer;
 grant update on outreach.settings to outreach_hub_writer;
 -- Everything else changes only through the hub's functions: the spine (init_outreach,
 -- init_pending, promote, record_meeting_booked), engagement_events (record_events),

@@ -27,8 +27,11 @@ select is(
   (select array_agg(distinct table_name::text order by table_name::text) from information_schema.role_table_grants
     where table_schema = 'outreach' and grantee = 'hub_reader' and privilege_type <> 'SELECT'),
   null, 'hub_reader only selects');
-select table_privs_are('outreach', 'send_log', 'outreach_hub_writer', array['SELECT', 'INSERT', 'UPDATE'],
-                       'writer selects, inserts and updates the send log');
+select ok(has_table_privilege('outreach_hub_writer', 'outreach.send_log', 'SELECT')
+          and has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'send_status', 'INSERT')
+          and has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'send_status', 'UPDATE')
+          and not has_table_privilege('outreach_hub_writer', 'outreach.send_log', 'DELETE'),
+          'writer selects the send log, inserts and updates its interface columns, deletes nothing');
 select table_privs_are('outreach', 'engagement_events', 'outreach_hub_writer', array['SELECT'],
                        'writer only reads engagement events (record_event appends them)');
 

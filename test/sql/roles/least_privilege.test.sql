@@ -3,20 +3,20 @@
 -- the logs, the handoffs, the evaluation runs and the kill-switch state change only
 -- through the hub's functions, which run as definer to do it.
 begin;
-select plan(20);
+select plan(24);
 \ir ../fixtures.sql
 
 select is(
   (select array_agg(c.relname::text order by c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'outreach' and c.relkind = 'r' and has_table_privilege('outreach_hub_writer', c.oid, 'INSERT')),
+    where n.nspname = 'outreach' and c.relkind = 'r' and has_any_column_privilege('outreach_hub_writer', c.oid, 'INSERT')),
   array['bit_scores', 'blog', 'campaigns', 'company_slot', 'company_target', 'dol', 'message_templates', 'people',
-        'send_log', 'sequences', 'upstream_status'],
+        'send_log', 'sequences', 'suppressions', 'upstream_status'],
   'the writer inserts into the interface tables (and message_templates) only');
 select is(
   (select array_agg(c.relname::text order by c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'outreach' and c.relkind = 'r' and has_table_privilege('outreach_hub_writer', c.oid, 'UPDATE')),
+    where n.nspname = 'outreach' and c.relkind = 'r' and has_any_column_privilege('outreach_hub_writer', c.oid, 'UPDATE')),
   array['bit_scores', 'blog', 'campaigns', 'company_slot', 'company_target', 'dol', 'message_templates', 'people',
-        'send_log', 'sequences', 'settings', 'upstream_status'],
+        'send_log', 'sequences', 'settings', 'suppressions', 'upstream_status'],
   'the writer updates the interface tables, message_templates and the settings row only');
 
 select pg_temp.ready_record(70) as oid \gset
@@ -54,15 +54,36 @@ select ok((select tripped from outreach.kill_switch_state where switch = 'bounce
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'outreach' and p.prosecdef),
-  array['advance_sequences', 'calendar_link', 'check_kill_switches', 'clear_kill_switch', 'init_outreach', 'init_pending',
-        'promote', 'record_error', 'record_events', 'record_meeting_booked', 'retire_calendar_key', 'rotate_calendar_key',
-        'verify_calendar_link'],
+  array['ack_outbox', 'ack_provider_push', 'ack_send', 'advance_sequences', 'calendar_link', 'calendar_token',
+        'check_kill_switches', 'claim_outbox', 'claim_sends', 'clear_kill_switch', 'init_outreach', 'init_pending',
+        'promote', 'record_booking', 'record_error', 'record_events', 'record_meeting_booked', 'release_outbox',
+        'release_send', 'retire_calendar_key', 'retire_unsubscribe_key', 'rotate_calendar_key', 'rotate_unsubscribe_key',
+        'unsubscribe', 'unsubscribe_url', 'verify_calendar_link', 'verify_unsubscribe_token'],
   'exactly the functions that write what no hub role may write directly run as definer');
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'outreach_private' and p.prosecdef),
-  array['people_changed', 'pressure_changed', 'record_settings_change', 'slots_changed'],
+  array['kill_switch_to_outbox', 'people_changed', 'pressure_changed', 'record_settings_change', 'send_log_stop_to_outbox',
+        'slots_changed', 'suppression_to_outbox', 'suppressions_changed'],
   'and the triggers that write the contact summary and the settings history');
+
+-- Column grants: the writer writes a send's and a target's interface columns, never what the hub keeps.
+select ok(not has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'claim_token', 'UPDATE')
+          and not has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'lease_until', 'UPDATE')
+          and not has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'handed_over_at', 'UPDATE')
+          and not has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'body', 'UPDATE'),
+          'the writer cannot write a claim, a lease, a hand-over or a rendered body with a plain UPDATE');
+select ok(not has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'claim_token', 'INSERT')
+          and not has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'attempt', 'INSERT'),
+          'nor insert a send that looks claimed');
+select ok(not has_column_privilege('outreach_hub_writer', 'outreach.company_target', 'contact_person_id', 'UPDATE')
+          and not has_column_privilege('outreach_hub_writer', 'outreach.company_target', 'filled_slots', 'UPDATE')
+          and not has_column_privilege('outreach_hub_writer', 'outreach.company_target', 'domain_suppressed', 'UPDATE'),
+          'the writer cannot write the trigger-kept contact summary of a target');
+set local role outreach_hub_writer;
+select throws_ok($$update outreach.send_log set claim_token = gen_random_uuid()$$, '42501', null,
+                 'a plain UPDATE of a claim token is refused');
+reset role;
 
 set local role hub_reader;
 select throws_ok($$select 1 from outreach_private.serial_locks for update$$, '42501', null, 'hub_reader cannot take the serialisation lock');
