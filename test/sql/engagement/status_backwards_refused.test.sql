@@ -19,7 +19,7 @@ select throws_ok(format($$update outreach.send_log set send_status = 'sent' wher
                  'nor move a cancelled send');
 select lives_ok(format($$update outreach.send_log set send_status = 'clicked', clicked_at = now() where send_id = %L$$, :'s'),
                 'the writer moves it forward');
-select lives_ok(format($$update outreach.send_log set send_status = 'clicked', error_message = 'note' where send_id = %L$$, :'s'),
+select lives_ok(format($$update outreach.send_log set send_status = 'clicked', delivered_at = now() where send_id = %L$$, :'s'),
                 'and rewrites the same status with other columns');
 reset role;
 set local session_replication_role = replica;
