@@ -31,7 +31,7 @@ describe("npm start", () => {
   });
 
   it("migrates, logs ready, and stops cleanly on SIGTERM leaving no job locked", async () => {
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/runner/start.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/runner/start.ts"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -68,7 +68,7 @@ describe("npm start with the webhook receiver", () => {
     const { randomBytes } = await import("node:crypto");
     const { signatureHeader } = await import("../../../src/http/server.ts");
     const secret = randomBytes(32).toString("hex");
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/runner/start.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/runner/start.ts"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: db.url, WEBHOOK_PORT: "0", WEBHOOK_SECRET: secret, WORKER_POLL_INTERVAL_MS: "200" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -184,8 +184,12 @@ describe("failures", () => {
       await db.sql`alter function outreach.advance_sequences_away(uuid, timestamptz) rename to advance_sequences`;
     }
     expect(await errorsFor(cid)).toHaveLength(1);
-    const [job] = await db.sql<{ attempts: number; last_error: string | null; locked_at: Date | null }[]>`
-      select attempts, last_error, locked_at from graphile_worker.jobs where task_identifier = 'advance_sequences'`;
+    // graphile-worker 0.17 may report the job done before its failure is written: wait for it.
+    const failedJob = async () =>
+      (await db.sql<{ attempts: number; last_error: string | null; locked_at: Date | null }[]>`
+        select attempts, last_error, locked_at from graphile_worker.jobs where task_identifier = 'advance_sequences'`)[0];
+    await expect.poll(async () => (await failedJob())?.last_error ?? null, { timeout: 10_000 }).not.toBeNull();
+    const job = await failedJob();
     expect(job?.attempts).toBe(1);
     expect(job?.last_error).toMatch(/advance_sequences/);
     expect(job?.locked_at).toBeNull();
@@ -195,7 +199,7 @@ describe("failures", () => {
 
 describe("SIGTERM during a running job", () => {
   it("waits for the job, exits 0 and leaves nothing locked", async () => {
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/runner/start.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/runner/start.ts"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info", WORKER_POLL_INTERVAL_MS: "200" },
       stdio: ["ignore", "pipe", "pipe"],
