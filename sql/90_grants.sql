@@ -34,6 +34,9 @@ revoke insert on outreach.settings from outreach_hub_writer;
 -- data kept by operators (the table owner).
 revoke update on outreach.evaluation_runs from outreach_hub_writer;
 revoke insert, update on outreach.hub_registry, outreach.kpi_targets from outreach_hub_writer;
+-- Provider state changes only through the provider functions (sql/85_providers/).
+revoke insert, update on outreach.provider_leads, outreach.provider_outbox, outreach.handoff_events
+  from outreach_hub_writer;
 
 -- RLS on every outreach table, a policy per hub role.
 do $$

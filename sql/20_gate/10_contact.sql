@@ -5,13 +5,15 @@
 create or replace function outreach.email_usable(email text, email_status text)
 returns boolean
 language sql
-immutable
+stable
 parallel safe
 as $$
+  -- Stable, not immutable: it reads the suppression list (SPEC §10.4).
   select coalesce(btrim(email), '') <> '' and coalesce(email_status, 'unverified') not in ('bounced', 'unsubscribed')
+     and not outreach.is_suppressed(email)
 $$;
 comment on function outreach.email_usable(text, text) is
-  'True when an email can be written to: not NULL or blank, and neither bounced nor unsubscribed.';
+  'True when an email can be written to: not NULL or blank, neither bounced nor unsubscribed, and not suppressed (outreach.is_suppressed).';
 
 
 

@@ -19,7 +19,7 @@ as $$
   select array['no_company_target', 'missing_domain', 'missing_email_pattern', 'bit_below_threshold',
                'no_anchor_slot', 'no_contact_email', 'cooling_off', 'already_in_outreach',
                'target_paused', 'target_opted_out', 'target_exhausted', 'no_matching_campaign',
-               'handed_off', 'band_below_3', 'upstream_not_passed']
+               'handed_off', 'band_below_3', 'upstream_not_passed', 'suppressed']
 $$;
 comment on function outreach.blocking_reason_codes() is
   'Every blocking reason code candidates() can report, in the order it reports them (codes added later are appended, so existing positions never move).';
@@ -158,6 +158,7 @@ as $$
                and cm.campaign_id is not null
                and o.status <> 'HANDED_OFF'
                and coalesce(up.passed, true)
+               and not t.domain_suppressed
                and not coalesce(candidates.as_of < lc.last_sent + s.cooling_off, false)
                and o.outreach_id not in (select q.outreach_id from outreach.send_log q where q.send_status = 'queued')
                as eligible,
@@ -179,7 +180,9 @@ as $$
                -- A BIT band, where there is one, must be 3 or more (messaging seed); no band → the score decides.
                case when b.band < 3 then 'band_below_3' end,
                -- A record the upstream hubs report on: each hub before Outreach Execution must have PASSed.
-               case when not up.passed then 'upstream_not_passed' end
+               case when not up.passed then 'upstream_not_passed' end,
+               -- The target's domain (or a parent domain) is on the suppression list (kept by triggers).
+               case when t.domain_suppressed then 'suppressed' end
              ], null) as reasons
         from outreach.outreach o
         cross join settings s
@@ -213,7 +216,7 @@ as $$
     ) r
 $$;
 comment on function outreach.candidates(timestamptz) is
-  'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks; a record with upstream status rows needs PASS from every hub before Outreach Execution). Set-based and inlinable.';
+  'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks; a record with upstream status rows needs PASS from every hub before Outreach Execution; a suppressed target domain blocks). Set-based and inlinable.';
 
 create view outreach.v_candidates as
   select * from outreach.candidates(now());

@@ -49,6 +49,8 @@ as $$
            when 'email_open'      then 'opened'
            when 'email_click'     then 'clicked'
            when 'email_reply'     then 'replied'
+           -- An out-of-office answer proves delivery; it is no reply and stops nothing.
+           when 'email_auto_reply' then 'delivered'
            when 'email_bounce'    then 'bounced'
            -- The person received the message to react to it.
            when 'unsubscribe'     then 'delivered'
@@ -57,7 +59,7 @@ as $$
          end;
 $$;
 comment on function outreach.event_send_status(text) is
-  'The send status an event type proves (email_open → opened, unsubscribe → delivered, …); NULL for events that say nothing about the message (linkedin_view, website_visit, form_submit).';
+  'The send status an event type proves (email_open → opened, unsubscribe → delivered, …); email_auto_reply → delivered; NULL for events that say nothing about the message (linkedin_view, website_visit, form_submit, meeting_cancelled, meeting_rescheduled).';
 
 create or replace function outreach.event_types()
 returns text[]
@@ -66,8 +68,8 @@ immutable
 parallel safe
 as $$
   select array['email_sent', 'email_delivered', 'email_open', 'email_click', 'email_reply',
-               'email_bounce', 'unsubscribe', 'spam_complaint', 'meeting_booked',
-               'linkedin_view', 'website_visit', 'form_submit'];
+               'email_auto_reply', 'email_bounce', 'unsubscribe', 'spam_complaint', 'meeting_booked',
+               'meeting_cancelled', 'meeting_rescheduled', 'linkedin_view', 'website_visit', 'form_submit'];
 $$;
 comment on function outreach.event_types() is
   'The engagement event types record_event accepts (the same list as the check constraint of outreach.engagement_events).';

@@ -75,7 +75,9 @@ begin
            lt.enrolment_id, lt.email_to, lt.sequence_step + 1 as next_step, sq.sequence_id as next_sequence_id,
            lt.sent_at + make_interval(hours => sq.delay_days * 24 + sq.delay_hours) as due_at
       from latest lt
+      -- Provider-run campaigns (instantly, smartlead, heyreach) run their own steps.
       join outreach.campaigns c on c.campaign_id = lt.campaign_id and c.campaign_status = 'active'
+                               and c.sender in ('queue', 'smtp')
       join outreach.sequences sq
         on sq.campaign_id = lt.campaign_id
        and sq.sequence_order = lt.sequence_step + 1
@@ -123,4 +125,4 @@ begin
 end
 $$;
 comment on function outreach.advance_sequences(uuid, timestamptz) is
-  'Queues the next step of every enrolment whose previous step was sent at least delay_days × 24 h + delay_hours ago at as_of and that no reply, meeting, bounce or opt-out stopped; within the daily / hourly caps and campaign daily limits, nothing while halted. Returns how many follow-ups were queued. OR004 bad correlation id.';
+  'Queues the next step of every enrolment of a queue or smtp campaign (providers run their own steps) whose previous step was sent at least delay_days × 24 h + delay_hours ago at as_of and that no reply, meeting, bounce or opt-out stopped; within the daily / hourly caps and campaign daily limits, nothing while halted. Returns how many follow-ups were queued. OR004 bad correlation id.';

@@ -2,6 +2,8 @@
 -- Signed calendar links.
 --
 --   <calendar_base_url>?sid=<sovereign_company_id>&oid=<outreach_id>&exp=<unix s>&kid=<key id>&sig=<hex>
+--   (settings.calendar_provider calendly: ?utm_content=<token>, calcom:
+--   ?metadata%5Bhub%5D=<token>, the same five values packed by calendar_token)
 --
 --   sig = lower-case hex of HMAC-SHA256(key, '<sid>|<oid>|<exp>'), uuids in their
 --   canonical lower-case text form, exp in whole unix seconds.
@@ -45,6 +47,7 @@ declare
   exp    bigint;
   query  text;
   frag   text;
+  provider text;
 begin
   if as_of is null then
     raise exception 'as_of must not be NULL'
@@ -58,7 +61,7 @@ begin
       using errcode = 'OR008',
             hint = 'Calendar links are made for existing outreach records (outreach.outreach).';
   end if;
-  select s.calendar_base_url, s.calendar_ttl into base, ttl from outreach.settings s;
+  select s.calendar_base_url, s.calendar_ttl, s.calendar_provider into base, ttl, provider from outreach.settings s;
   select c.kid, c.secret into k
     from outreach_private.calendar_keys c
    where c.retired_at is null
@@ -71,9 +74,15 @@ begin
   end if;
 
   exp := floor(extract(epoch from as_of) + extract(epoch from ttl))::bigint;
-  query := format('sid=%s&oid=%s&exp=%s&kid=%s&sig=%s',
+  -- Booking pages that pass one value through a booking get the packed token
+  -- (sql/85_providers/10_calendar_token.sql); the generic link has five parameters.
+  query := case provider
+             when 'calendly' then 'utm_content=' || outreach.calendar_token(calendar_link.outreach_id, as_of)
+             when 'calcom' then 'metadata%5Bhub%5D=' || outreach.calendar_token(calendar_link.outreach_id, as_of)
+           end;
+  query := coalesce(query, format('sid=%s&oid=%s&exp=%s&kid=%s&sig=%s',
                   sid, calendar_link.outreach_id, exp, k.kid,
-                  outreach_private.calendar_signature(sid, calendar_link.outreach_id, exp, k.secret));
+                  outreach_private.calendar_signature(sid, calendar_link.outreach_id, exp, k.secret)));
 
   -- The query string goes before a fragment, after an existing query.
   frag := coalesce(substring(base from '#.*$'), '');
@@ -84,7 +93,7 @@ begin
 end
 $$;
 comment on function outreach.calendar_link(uuid, timestamptz) is
-  'Signed booking link for an outreach record: calendar_base_url with sid, oid, exp (as_of + calendar_ttl, unix seconds), kid and sig (hex HMAC-SHA256 over sid|oid|exp); OR008 unknown record, OR009 no active key.';
+  'Signed booking link for an outreach record: calendar_base_url with sid, oid, exp (as_of + calendar_ttl, unix seconds), kid and sig (hex HMAC-SHA256 over sid|oid|exp); for settings.calendar_provider calendly the same packed into ?utm_content=<calendar_token>, for calcom into ?metadata%5Bhub%5D=<calendar_token>; OR008 unknown record, OR009 no active key.';
 
 create or replace function outreach.verify_calendar_link(
   sid uuid,

@@ -1,9 +1,11 @@
 /**
  * `npm run demo [-- --companies N --seed S]`: a fresh `outreach_demo` database on the
  * embedded server (or on DATABASE_URL's server), deterministic synthetic data, one
- * cycle of every worker task through graphile-worker, a simulated sender replying
- * with engagement events and one booked meeting, then the gate funnel, the
- * promotions and the kill-switch board.
+ * cycle of every worker task through graphile-worker, one campaign dispatched by the
+ * runner's smtp sender into a local SMTP server and a one-click unsubscribe through
+ * the receiver (demo-dispatch.ts), a simulated external sender replying with
+ * engagement events and one booked meeting, then the gate funnel, the promotions
+ * and the kill-switch board.
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -12,6 +14,7 @@ import { makeWorkerUtils, runOnce } from "graphile-worker";
 import pg from "pg";
 import { loadConfig } from "../runner/config.ts";
 import { connect, gateFunnel, killSwitchBoard, type Sql } from "../runner/db.ts";
+import { dispatchRound } from "./demo-dispatch.ts";
 import { generate } from "./generate.ts";
 import { makeLogger } from "../runner/log.ts";
 import { migrate } from "../runner/migrate.ts";
@@ -90,9 +93,12 @@ try {
     ["advance_sequences", {}],
   ]);
 
-  // The external sender: takes the queue, reports sends, opens and a reply.
+  await dispatchRound({ runJobs: cycle, sql, log, say, messages: 3 });
+
+  // The external sender: takes the queue campaigns' sends, reports sends, opens and a reply.
   const queued = await sql<{ send_id: string }[]>`
-    select send_id from outreach.send_log where send_status = 'queued' order by scheduled_at, send_id`;
+    select l.send_id from outreach.send_log l join outreach.campaigns c on c.campaign_id = l.campaign_id
+     where l.send_status = 'queued' and c.sender = 'queue' order by l.scheduled_at, l.send_id`;
   const now = new Date();
   const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
   const events = queued.flatMap((q, i) => [

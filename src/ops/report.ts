@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import Table from "cli-table3";
 import { loadConfig } from "../runner/config.ts";
+import { stripControlsDeep, terminalSafeJson } from "./terminal.ts";
 import {
   campaignMetrics,
   connectReport,
@@ -117,8 +118,9 @@ function table(head: string[], color: boolean, colAligns?: ("left" | "right" | "
 /** An instant as `YYYY-MM-DD HH:MM UTC`. */
 const minute = (iso: string): string => `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-/** The report as text: one titled table per section. */
-export function renderText(data: ReportData, color = false): string {
+/** The report as text: one titled table per section; no string from the data can drive the terminal. */
+export function renderText(raw: ReportData, color = false): string {
+  const data = stripControlsDeep(raw);
   const out: string[] = [];
   const title = (s: string) => out.push("", s);
   out.push(`Outreach hub report — ${data.generated_at}`);
@@ -228,7 +230,7 @@ export function renderText(data: ReportData, color = false): string {
 export async function runReport(opts: ReportOptions): Promise<ReportData> {
   const data = await readReport(opts.url, { days: opts.days, window: opts.window });
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
-  write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : renderText(data, opts.color ?? false));
+  write(opts.json ? `${terminalSafeJson(data)}\n` : renderText(data, opts.color ?? false));
   return data;
 }
 

@@ -21,6 +21,13 @@ const Env = z.object({
   PROMOTE_MAX_ROWS: z.coerce.number().int().min(1).default(100),
   CRON_CHECK_KILL_SWITCHES: cron.default("* * * * *"),
   CRON_ADVANCE_SEQUENCES: cron.default("*/15 * * * *"),
+  CRON_DISPATCH: cron.default("* * * * *"),
+  /** Sends each configured sender hands over per dispatch cycle, at most. */
+  DISPATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Sends in flight at once per sender (and rows per claim_sends call). */
+  DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** claim_sends' lease: how long a claimed send is this runner's before SQL hands it out again. */
+  DISPATCH_LEASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
 });
 
 export type Config = z.infer<typeof Env>;

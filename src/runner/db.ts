@@ -105,6 +105,23 @@ export async function recordEvents(
   return row ?? { recorded: 0, duplicates: 0 };
 }
 
+/** One engagement event through outreach.record_event; true when it was new (not a duplicate). */
+export async function recordEvent(
+  sql: Sql,
+  e: EventInput & { correlationId?: string | null },
+): Promise<boolean> {
+  const [row] = await sql<{ is_duplicate: boolean }[]>`
+    select r.is_duplicate
+      from outreach.record_event(
+             send_id => ${e.send_id}::uuid,
+             event_type => ${e.event_type}::text,
+             event_ts => ${e.event_ts}::timestamptz,
+             source_system => ${e.source_system}::text,
+             metadata => ${sql.json((e.metadata ?? {}) as postgres.JSONValue)}::jsonb,
+             correlation_id => ${e.correlationId ?? null}::uuid) r`;
+  return row ? !row.is_duplicate : false;
+}
+
 export interface Booking {
   sid: string;
   oid: string;

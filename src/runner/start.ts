@@ -5,6 +5,7 @@
 import { loadConfig } from "./config.ts";
 import { loadWebhookConfig, startWebhookServer, type WebhookServer } from "../http/server.ts";
 import { connect } from "./db.ts";
+import { configuredSenders } from "../senders/index.ts";
 import { makeLogger } from "./log.ts";
 import { migrate } from "./migrate.ts";
 import { openDatabase } from "./database.ts";
@@ -15,6 +16,10 @@ const started = Date.now();
 const config = loadConfig();
 const webhookConfig = loadWebhookConfig();
 const log = makeLogger(config.LOG_LEVEL);
+// Sender configuration (SMTP_*) is checked now, so a bad one stops the start, not every dispatch.
+const checkedSenders = configuredSenders();
+const senders = checkedSenders.map((s) => s.name);
+await Promise.all(checkedSenders.map((s) => s.close()));
 
 const db = await openDatabase(config);
 let stopping = false;
@@ -32,7 +37,10 @@ try {
       embedded: db.embedded,
       ms: Date.now() - started,
       webhook_port: webhooks?.port ?? null,
-      cron: { init_pending: config.CRON_INIT_PENDING, promote: config.CRON_PROMOTE, check_kill_switches: config.CRON_CHECK_KILL_SWITCHES, advance_sequences: config.CRON_ADVANCE_SEQUENCES },
+      // Without WEBHOOK_SECRET the receiver serves one-click unsubscribe (/u/) only.
+      webhook_routes: webhookConfig ? (webhookConfig.secret === null ? "unsubscribe only" : "all") : "off",
+      senders,
+      cron: { init_pending: config.CRON_INIT_PENDING, promote: config.CRON_PROMOTE, check_kill_switches: config.CRON_CHECK_KILL_SWITCHES, advance_sequences: config.CRON_ADVANCE_SEQUENCES, dispatch: config.CRON_DISPATCH },
     },
     "outreach hub ready: worker running",
   );

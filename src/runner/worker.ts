@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
 import advanceSequences from "../../tasks/advance_sequences.ts";
 import checkKillSwitches from "../../tasks/check_kill_switches.ts";
+import dispatch from "../../tasks/dispatch.ts";
 import initPending from "../../tasks/init_pending.ts";
 import promote from "../../tasks/promote.ts";
 import recordEvents from "../../tasks/record_events.ts";
@@ -20,6 +21,7 @@ export const taskList: TaskList = {
   advance_sequences: advanceSequences,
   record_events: recordEvents,
   record_meeting_booked: recordMeetingBooked,
+  dispatch,
 };
 
 /** One line per periodic task; explicit ids so renaming a task never double-schedules. */
@@ -29,6 +31,11 @@ export function crontab(config: Config): string {
     `${config.CRON_CHECK_KILL_SWITCHES} check_kill_switches ?id=check_kill_switches&max=1 {}`,
     `${config.CRON_PROMOTE} promote ?id=promote&max=1 ${JSON.stringify({ max_rows: config.PROMOTE_MAX_ROWS })}`,
     `${config.CRON_ADVANCE_SEQUENCES} advance_sequences ?id=advance_sequences&max=1 {}`,
+    `${config.CRON_DISPATCH} dispatch ?id=dispatch&max=1 ${JSON.stringify({
+      max_rows: config.DISPATCH_MAX_ROWS,
+      concurrency: config.DISPATCH_CONCURRENCY,
+      lease_seconds: config.DISPATCH_LEASE_SECONDS,
+    })}`,
   ].join("\n");
 }
 

@@ -7,6 +7,8 @@ select plan(12);
 \ir ../engagement/_fixtures.sql
 
 select pg_temp.eng_campaign() as c \gset
+-- Any time of day: this test is about the other rules (send windows: test/sql/dispatch/).
+update outreach.sequences set send_time_preference = 'any';
 select pg_temp.eng_send(:'c', scheduled_at => now() - interval '1 hour') as due_early \gset
 select pg_temp.eng_send(:'c', scheduled_at => now()) as due_now \gset
 select pg_temp.eng_send(:'c', scheduled_at => now() + interval '1 second') as not_yet \gset
@@ -20,6 +22,7 @@ update outreach.company_target set target_status = 'opted_out' where target_id =
 select pg_temp.eng_send(:'c', scheduled_at => now() - interval '1 hour') as handed_off \gset
 update outreach.outreach set status = 'HANDED_OFF' where outreach_id = (select outreach_id from outreach.send_log where send_id = :'handed_off');
 select pg_temp.eng_campaign() as paused_c \gset
+update outreach.sequences set send_time_preference = 'any' where campaign_id = :'paused_c';
 select pg_temp.eng_send(:'paused_c', scheduled_at => now() - interval '1 hour') as paused_campaign \gset
 update outreach.campaigns set campaign_status = 'paused' where campaign_id = :'paused_c';
 

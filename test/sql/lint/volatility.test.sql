@@ -27,7 +27,25 @@ insert into intentionally_volatile values
   ('outreach.retire_calendar_key',        'outreach_private.calendar_keys'),
   ('outreach_private.new_calendar_key',   'outreach_private.calendar_keys'),
   ('outreach_private.ensure_calendar_key','outreach_private.calendar_keys (when it has no active key)'),
-  ('outreach_private.refresh_contact_summary', 'company_target contact summary columns');
+  ('outreach_private.refresh_contact_summary', 'company_target contact summary columns'),
+  ('outreach.claim_sends',                'send_log claims, leases, rendered messages, cancellations and failures; outreach_errors'),
+  ('outreach.ack_send',                   'send_log hand-over; an email_sent event'),
+  ('outreach.release_send',               'send_log retry or failure; outreach_errors'),
+  ('outreach.suppress',                   'outreach.suppressions'),
+  ('outreach.lift_suppression',           'outreach.suppressions (lifted)'),
+  ('outreach.unsubscribe',                'an unsubscribe event with its effects, a suppression'),
+  ('outreach.rotate_unsubscribe_key',     'outreach_private.unsubscribe_keys'),
+  ('outreach.retire_unsubscribe_key',     'outreach_private.unsubscribe_keys'),
+  ('outreach_private.new_unsubscribe_key',    'outreach_private.unsubscribe_keys'),
+  ('outreach_private.ensure_unsubscribe_key', 'outreach_private.unsubscribe_keys (when it has no active key)'),
+  ('outreach_private.lock_enrolment_of',  'row locks on send_log (for no key update)'),
+  ('outreach.record_booking',             'handoffs (through record_meeting_booked), handoff_events, outreach_errors; NOTIFY'),
+  ('outreach.record_provider_event',      'send_log (later steps of provider-run sequences), and what record_event writes; outreach_errors'),
+  ('outreach.ack_provider_push',          'send_log (through ack_send), provider_leads, provider_outbox'),
+  ('outreach.claim_outbox',               'provider_outbox claims; outreach_errors for items that ran out of attempts'),
+  ('outreach.ack_outbox',                 'provider_outbox'),
+  ('outreach.release_outbox',             'provider_outbox, outreach_errors'),
+  ('outreach_private.append_stop_leads',  'provider_outbox (stop_lead)');
 
 create temp view hub_function as
 select p.oid, n.nspname || '.' || p.proname as function_name, p.provolatile

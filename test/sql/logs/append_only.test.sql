@@ -11,7 +11,8 @@ select throws_ok($$delete from outreach.outreach_errors$$, 'OR005', null, 'owner
 select throws_ok($$truncate outreach.outreach_errors$$, 'OR005', null, 'owner cannot truncate the error log');
 select throws_ok($$update outreach.settings_history set changed_by = 'someone else'$$, 'OR005', null, 'settings history is append-only');
 select throws_ok($$truncate outreach.engagement_events$$, 'OR005', null, 'owner cannot truncate the event log');
-select throws_ok($$truncate outreach.handoffs$$, 'OR005', null, 'owner cannot truncate the handoff outbox');
+-- (cascade: handoff_events references handoffs; a plain truncate is refused by the foreign key first)
+select throws_ok($$truncate outreach.handoffs cascade$$, 'OR005', null, 'owner cannot truncate the handoff outbox');
 select throws_ok($$truncate outreach.kill_switch_history$$, 'OR005', null, 'owner cannot truncate the kill-switch history');
 set local session_replication_role = replica;
 select throws_ok($$delete from outreach.outreach_errors$$, 'OR005', null, 'replica mode does not bypass the guard');

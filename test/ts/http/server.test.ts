@@ -26,7 +26,8 @@ describe("webhook configuration", () => {
   });
 
   it("requires a secret of at least 32 characters when on, without echoing it", () => {
-    expect(() => loadWebhookConfig({ WEBHOOK_PORT: "8787" })).toThrow(/WEBHOOK_SECRET: is required/);
+    // Without a secret the receiver still runs, for the routes that need none (/u/).
+    expect(loadWebhookConfig({ WEBHOOK_PORT: "8787" })?.secret).toBeNull();
     expect(() => loadWebhookConfig({ WEBHOOK_PORT: "8787", WEBHOOK_SECRET: "short-secret-value" })).toThrow(
       /WEBHOOK_SECRET: must be at least 32/,
     );
@@ -210,6 +211,8 @@ describe("webhook receiver", () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.json.reason).toMatch(/at most 1000/);
     const badEvent = events(2) as { events: Record<string, unknown>[] };
+    // Every element bad: a batch with a good element is taken in part (hardening.test.ts).
+    delete badEvent.events[0]!.source_system;
     delete badEvent.events[1]!.source_system;
     const missing = await post("/webhooks/events", badEvent);
     expect(missing.status).toBe(400);

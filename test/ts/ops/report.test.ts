@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../../src/ops/generate.ts";
 import { bar, markedBar, runReport, type ReportData } from "../../../src/ops/report.ts";
+import { stripControls } from "../../../src/ops/terminal.ts";
 import { freshDatabase, type TestDatabase } from "../helpers.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -134,5 +135,43 @@ describe("npm run report", () => {
     const bad = await cli(["--days", "zero"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("usage: npm run report");
+  });
+});
+
+describe("names that try to drive the terminal", () => {
+  // Clear screen, set the window title (OSC), 8-bit CSI, a bell, DEL, SOH, a reset and a line break.
+  const hostile = "Spring\x1b[2J\x1b[H\x1b]0;pwned\x07 \x9b31mlaunch\x7f\x01\x1bc\nQ2";
+  // Every C0 control, DEL and C1 (the report itself adds none of them uncoloured).
+  const controls = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
+
+  it("are stripped of escape sequences and control characters", () => {
+    expect(stripControls(hostile)).toBe("Spring launch Q2");
+    expect(stripControls("plain · ünïcode ✓")).toBe("plain · ünïcode ✓");
+    expect(stripControls("a\x00b\x08c\x85d\x1b")).toBe("abcd");
+    expect(stripControls("\x1bP1;2|secret\x1b\\ok\x9d8;;http://x\x9cend")).toBe("okend");
+  });
+
+  it("reach the report's text and JSON as harmless text", async () => {
+    const [c] = await db.sql<{ campaign_id: string; campaign_name: string }[]>`
+      select campaign_id, campaign_name from outreach.campaigns order by campaign_id limit 1`;
+    await db.sql`update outreach.campaigns set campaign_name = ${hostile} where campaign_id = ${c!.campaign_id}`;
+    const [hub] = await db.sql<{ hub_name: string }[]>`select hub_name from outreach.hub_registry where hub_id = 'people_intelligence'`;
+    await db.sql`update outreach.hub_registry set hub_name = ${"People\x1b[31m Intelligence\x1b[0m"} where hub_id = 'people_intelligence'`;
+    try {
+      const { text, data } = await render();
+      expect(data.campaigns.some((r) => r.campaign_name === hostile)).toBe(true); // the data is untouched
+      expect(text).toContain("Spring launch Q2");
+      expect(text).toContain("People Intelligence");
+      expect(text).not.toMatch(controls);
+      const json = await render({ json: true });
+      expect(json.text).not.toMatch(controls);
+      expect((JSON.parse(json.text) as ReportData).campaigns.some((r) => r.campaign_name === hostile)).toBe(true);
+      const cliText = await cli([]);
+      expect(cliText.code, cliText.stderr).toBe(0);
+      expect(cliText.stdout).not.toMatch(controls);
+    } finally {
+      await db.sql`update outreach.campaigns set campaign_name = ${c!.campaign_name} where campaign_id = ${c!.campaign_id}`;
+      await db.sql`update outreach.hub_registry set hub_name = ${hub!.hub_name} where hub_id = 'people_intelligence'`;
+    }
   });
 });

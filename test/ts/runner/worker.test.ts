@@ -44,8 +44,8 @@ afterAll(async () => {
 describe("the crontab", () => {
   it("schedules every periodic task with an explicit id", () => {
     const items = parseCrontab(crontab(loadConfig({})));
-    expect(items.map((i) => i.identifier).sort()).toEqual(["advance_sequences", "check_kill_switches", "init_pending", "promote"]);
-    expect(items.map((i) => i.task).sort()).toEqual(["advance_sequences", "check_kill_switches", "init_pending", "promote"]);
+    expect(items.map((i) => i.identifier).sort()).toEqual(["advance_sequences", "check_kill_switches", "dispatch", "init_pending", "promote"]);
+    expect(items.map((i) => i.task).sort()).toEqual(["advance_sequences", "check_kill_switches", "dispatch", "init_pending", "promote"]);
   });
 
   it("refuses a malformed schedule in configuration", () => {

@@ -1,0 +1,490 @@
+--------------------------------------------------------------------------------
+-- Claim, acknowledge, release (SPEC §10.2): every message is handed to exactly
+-- one sender at a time, comes back acknowledged, or is handed out again.
+--
+-- The send state machine (docs/dispatch.md has it as one table):
+--   queued, free    --claim_sends-->  leased (claim_token, lease_until, attempt + 1)
+--   leased          --ack_send------>  handed over (handed_over_at; the lease ends;
+--                                      with sent_at also an email_sent event)
+--   leased          --release_send-->  queued again from retry_after (default
+--                                      2^attempt minutes), or failed when permanent
+--                                      or on the max_send_attempts-th attempt
+--   leased, expired --claim_sends-->  leased again by the next claimer (the expiry
+--                                      was a failed attempt), or failed once
+--                                      max_send_attempts claims expired
+--   any queued      --claim_sends-->  cancelled (stop_reason suppressed) when its
+--                                      address is suppressed
+-- A token is the send's current claim until a release or a later claim replaces it:
+-- anything else is OR030 and writes nothing. An ack after the lease expired, with
+-- nobody having claimed the send since, is accepted: the message went out.
+--
+-- Caps: claim_sends counts first hand-overs (first_claimed_at) in the UTC clock
+-- hour and UTC day of as_of against hourly_send_cap / daily_send_cap, over every
+-- sender, under one advisory lock, so concurrent claimers meet a cap exactly.
+-- A re-claim (retry, expired lease) is not a new hand-over and does not count.
+--------------------------------------------------------------------------------
+
+create or replace function outreach.senders()
+returns text[]
+language sql
+immutable
+parallel safe
+as $$
+  select array['queue', 'smtp', 'instantly', 'smartlead', 'heyreach']
+$$;
+comment on function outreach.senders() is
+  'The senders a campaign may name (campaigns.sender): queue, smtp, and the providers that run their own steps: instantly, smartlead, heyreach.';
+
+-- The message of one send as it is handed over, rendered at as_of.
+create or replace function outreach_private.render_send(send_id uuid, as_of timestamptz)
+returns table (subject text, body text, steps jsonb, proof_line text, unsubscribe_url text,
+               calendar_link text, full_name text, company_name text, problem text)
+language plpgsql
+stable
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  r record;
+  m record;
+  who record;
+  tpl record;
+  vals jsonb;
+  unsub text;
+  cal text;
+begin
+  select l.send_id, l.outreach_id, l.person_id, l.proof_line, l.sequence_id, c.campaign_id, c.sender,
+         q.subject_template, q.body_template
+    into r
+    from outreach.send_log l
+    left join outreach.campaigns c on c.campaign_id = l.campaign_id
+    left join outreach.sequences q on q.sequence_id = l.sequence_id
+   where l.send_id = render_send.send_id;
+
+  select * into m from outreach.message_context(r.outreach_id, render_send.as_of);
+  -- The person the send goes to, and the slot they hold (the audience).
+  select p.full_name, p.title,
+         (select cs.slot_type from outreach.company_slot cs
+           where cs.person_id = p.person_id order by outreach.slot_rank(cs.slot_type) limit 1) as slot_type
+    into who
+    from outreach.people p
+   where p.person_id = r.person_id;
+
+  unsub := outreach.unsubscribe_url(r.send_id);
+  cal := outreach.calendar_link(r.outreach_id, render_send.as_of);
+  vals := coalesce(m.placeholder_values, '{}'::jsonb)
+          || jsonb_strip_nulls(jsonb_build_object(
+               'first_name', nullif(split_part(btrim(who.full_name), ' ', 1), ''),
+               'full_name', nullif(btrim(who.full_name), ''),
+               'title', nullif(btrim(who.title), ''),
+               'proof_line', coalesce(m.proof_line, r.proof_line),
+               'unsubscribe_url', unsub,
+               'calendar_link', cal,
+               'postal_address', (select nullif(btrim(s.postal_address), '') from outreach.settings s)));
+
+  select t.subject_template, t.body_template into tpl
+    from outreach.message_templates t
+   where t.audience = coalesce(who.slot_type, m.audience) and t.pressure_class = m.pressure_class;
+
+  subject := outreach.try_render_template(coalesce(r.subject_template, tpl.subject_template), vals);
+  body := outreach.try_render_template(coalesce(r.body_template, tpl.body_template), vals);
+  problem := case
+               when coalesce(r.subject_template, tpl.subject_template) is null
+                 or coalesce(r.body_template, tpl.body_template) is null
+                 then format('no template: the step has none and there is no message template for audience %s and pressure class %s',
+                             coalesce(who.slot_type, m.audience, 'none'), coalesce(m.pressure_class, 'none'))
+               when subject is null or body is null
+                 then format('placeholder {{%s}} has no value',
+                             array_to_string(outreach.missing_placeholders(coalesce(r.subject_template, tpl.subject_template), vals)
+                                             || outreach.missing_placeholders(coalesce(r.body_template, tpl.body_template), vals),
+                                             '}}, {{'))
+             end;
+
+  if r.sender in ('instantly', 'smartlead', 'heyreach') then
+    select jsonb_agg(jsonb_build_object(
+             'step', q.sequence_order,
+             'subject', outreach.try_render_template(coalesce(q.subject_template, tpl.subject_template), vals),
+             'body', outreach.try_render_template(coalesce(q.body_template, tpl.body_template), vals),
+             'delay_days', q.delay_days,
+             'delay_hours', q.delay_hours) order by q.sequence_order)
+      into steps
+      from outreach.sequences q
+     where q.campaign_id = r.campaign_id and q.sequence_status = 'active';
+  end if;
+
+  proof_line := coalesce(m.proof_line, r.proof_line);
+  unsubscribe_url := unsub;
+  calendar_link := cal;
+  full_name := who.full_name;
+  company_name := m.placeholder_values ->> 'company_name';
+  return next;
+end
+$$;
+comment on function outreach_private.render_send(uuid, timestamptz) is
+  'The message of one send as handed over at as_of: subject and body from the step''s templates, else the audience × pressure-class template, with {{unsubscribe_url}}, {{calendar_link}}, {{postal_address}} and the messaging placeholders; every active step rendered for a provider-run campaign; problem says why a subject or body is NULL.';
+
+create or replace function outreach.claim_sends(
+  correlation_id uuid,
+  sender text,
+  max_rows int default 100,
+  lease interval default '5 minutes',
+  as_of timestamptz default now()
+)
+returns table (send_id uuid, enrolment_id uuid, claim_token uuid, lease_until timestamptz, attempt int,
+               channel text, email_to text, linkedin_url text, full_name text, company_name text,
+               subject text, body text, proof_line text, unsubscribe_url text, list_unsubscribe text,
+               list_unsubscribe_post text, calendar_link text, campaign_id uuid, provider_campaign_id text,
+               sequence_step int, steps jsonb, send_correlation_id uuid)
+language plpgsql
+volatile
+security definer
+set search_path = ''
+set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
+as $$
+#variable_conflict use_column
+declare
+  st          record;
+  hour_start  timestamptz;
+  day_start   timestamptz;
+  hour_used   bigint;
+  day_used    bigint;
+  room        bigint;
+  want        int;
+  cand        uuid[];
+  round_ids   uuid[];
+  claimed     uuid[] := '{}'::uuid[];
+  cancelled   int;
+  c           record;
+  msg         record;
+begin
+  perform outreach.check_correlation_id(claim_sends.correlation_id);
+  if claim_sends.sender is null or not (claim_sends.sender = any (outreach.senders())) then
+    raise exception 'sender % is unknown', coalesce(quote_literal(claim_sends.sender), 'NULL')
+      using errcode = '22023', hint = 'Use one of queue, smtp, instantly, smartlead, heyreach.';
+  end if;
+  if claim_sends.lease is null or claim_sends.lease < interval '10 seconds' or claim_sends.lease > interval '24 hours' then
+    raise exception 'lease % is out of bounds', coalesce(claim_sends.lease::text, 'NULL')
+      using errcode = '22023', hint = 'A lease lasts from 10 seconds to 24 hours, e.g. ''5 minutes''.';
+  end if;
+  if claim_sends.max_rows is null or claim_sends.max_rows < 1 then
+    raise exception 'max_rows must be a positive number, got %', claim_sends.max_rows
+      using errcode = '22023', hint = 'Pass max_rows >= 1.';
+  end if;
+  if claim_sends.as_of is null then
+    raise exception 'as_of must not be NULL' using errcode = '22004', hint = 'Omit it to mean now().';
+  end if;
+
+  -- One claimer at a time: the caps are counted and spent under this lock, and each
+  -- statement below sees what the previous claimer committed.
+  perform pg_advisory_xact_lock(hashtext('outreach.claim_sends'));
+  if outreach.sending_halted(claim_sends.as_of) then
+    return;
+  end if;
+  select s.max_send_attempts, s.hourly_send_cap, s.daily_send_cap into st from outreach.settings s limit 1;
+
+  -- 1. Leases that expired on the last attempt allowed: the send has failed.
+  with exhausted as (
+    update outreach.send_log l
+       set send_status = 'failed',
+           stopped_at = claim_sends.as_of,
+           stop_reason = 'send_failed',
+           error_message = format('lease expired without ack or release on attempt %s of %s', l.attempt, st.max_send_attempts),
+           updated_at = now()
+      from outreach.campaigns cg
+     where cg.campaign_id = l.campaign_id
+       and cg.sender = claim_sends.sender
+       and l.send_status = 'queued'
+       and l.claim_token is not null
+       and l.handed_over_at is null
+       and l.lease_until <= claim_sends.as_of
+       and l.attempt >= st.max_send_attempts
+    returning l.send_id, l.enrolment_id, l.correlation_id, l.outreach_id, l.attempt, l.lease_until
+  ), enrolment_stop as (
+    update outreach.send_log s
+       set stopped_at = claim_sends.as_of, stop_reason = 'send_failed', updated_at = now()
+      from exhausted e
+     where s.enrolment_id = e.enrolment_id and s.send_id <> e.send_id and s.stopped_at is null
+  )
+  insert into outreach.outreach_errors (correlation_id, source, message, detail, outreach_id)
+  select e.correlation_id, 'outreach.claim_sends',
+         format('send %s failed: its lease expired without ack or release on attempt %s of %s',
+                e.send_id, e.attempt, st.max_send_attempts),
+         jsonb_build_object('send_id', e.send_id, 'attempt', e.attempt, 'lease_until', e.lease_until,
+                            'claim_correlation_id', claim_sends.correlation_id),
+         e.outreach_id
+    from exhausted e;
+
+  -- 2. What the caps leave for first hand-overs in this UTC hour and day.
+  hour_start := date_trunc('hour', claim_sends.as_of, 'UTC');
+  day_start := date_trunc('day', claim_sends.as_of, 'UTC');
+  select count(*) filter (where l.first_claimed_at >= hour_start and l.first_claimed_at < hour_start + interval '1 hour'),
+         count(*)
+    into hour_used, day_used
+    from outreach.send_log l
+   where l.first_claimed_at >= day_start and l.first_claimed_at < day_start + interval '24 hours';
+  room := greatest(least(st.hourly_send_cap - hour_used, st.daily_send_cap - day_used), 0);
+
+  -- 3. The oldest takeable sends, locked; a suppressed address is cancelled instead
+  --    (then the next rows are looked at, until max_rows are claimed or none is left).
+  want := claim_sends.max_rows;
+  loop
+    cand := array(select d.send_id
+                    from outreach.due_sends(claim_sends.as_of) d
+                   where d.sender = claim_sends.sender
+                     and (room > 0 or d.first_claimed_at is not null)
+                   order by d.scheduled_at, d.send_id
+                   limit want);
+    exit when cardinality(cand) = 0;
+    round_ids := '{}'::uuid[];
+    cancelled := 0;
+    for c in
+      select l.send_id, l.first_claimed_at, l.enrolment_id,
+             outreach.is_suppressed(case l.channel when 'linkedin' then l.linkedin_url else l.email_to end) as suppressed
+        from outreach.send_log l
+       where l.send_id = any (cand)
+         -- re-checked on the row as locked (a concurrent stop or hand-over wins)
+         and l.send_status = 'queued'
+         and l.stopped_at is null
+         and l.handed_over_at is null
+         and (l.lease_until is null or l.lease_until <= claim_sends.as_of)
+       order by l.scheduled_at, l.send_id
+         for no key update of l skip locked
+    loop
+      if c.suppressed then
+        update outreach.send_log l
+           set send_status = case when l.send_id = c.send_id then 'cancelled' else l.send_status end,
+               stopped_at = claim_sends.as_of, stop_reason = 'suppressed', updated_at = now()
+         where l.enrolment_id = c.enrolment_id
+           and (l.send_id = c.send_id or l.stopped_at is null);
+        cancelled := cancelled + 1;
+      elsif c.first_claimed_at is not null or room > 0 then
+        round_ids := round_ids || c.send_id;
+        if c.first_claimed_at is null then
+          room := room - 1;
+        end if;
+      end if;
+    end loop;
+
+    update outreach.send_log l
+       set claim_token = gen_random_uuid(),
+           claim_correlation_id = claim_sends.correlation_id,
+           claimed_by = claim_sends.sender,
+           claimed_at = claim_sends.as_of,
+           first_claimed_at = coalesce(l.first_claimed_at, claim_sends.as_of),
+           lease_until = claim_sends.as_of + claim_sends.lease,
+           attempt = l.attempt + 1,
+           retry_after = null,
+           updated_at = now()
+     where l.send_id = any (round_ids);
+    claimed := claimed || round_ids;
+    want := want - cardinality(round_ids);
+    exit when cancelled = 0 or want <= 0;
+  end loop;
+
+  -- 4. Render each claimed message now, keep what is handed over, return it.
+  for c in
+    select l.send_id, l.enrolment_id, l.claim_token, l.lease_until, l.attempt, l.channel, l.email_to,
+           l.linkedin_url, l.campaign_id, cg.provider_campaign_id, l.sequence_step, l.correlation_id,
+           l.outreach_id
+      from outreach.send_log l
+      join outreach.campaigns cg on cg.campaign_id = l.campaign_id
+     where l.send_id = any (claimed)
+     order by l.scheduled_at, l.send_id
+  loop
+    select * into msg from outreach_private.render_send(c.send_id, claim_sends.as_of);
+    update outreach.send_log l
+       set subject = msg.subject, body = msg.body, updated_at = now()
+     where l.send_id = c.send_id;
+    if msg.problem is not null then
+      perform outreach.record_error(claim_sends.correlation_id, 'outreach.claim_sends',
+                                    format('send %s handed over without a rendered message: %s', c.send_id, msg.problem),
+                                    'OR010', jsonb_build_object('send_id', c.send_id, 'subject', msg.subject is not null,
+                                                                'body', msg.body is not null),
+                                    c.outreach_id);
+    end if;
+    send_id := c.send_id;
+    enrolment_id := c.enrolment_id;
+    claim_token := c.claim_token;
+    lease_until := c.lease_until;
+    attempt := c.attempt;
+    channel := c.channel;
+    email_to := c.email_to;
+    linkedin_url := c.linkedin_url;
+    full_name := msg.full_name;
+    company_name := msg.company_name;
+    subject := msg.subject;
+    body := msg.body;
+    proof_line := msg.proof_line;
+    unsubscribe_url := msg.unsubscribe_url;
+    list_unsubscribe := '<' || msg.unsubscribe_url || '>';
+    list_unsubscribe_post := 'List-Unsubscribe=One-Click';
+    calendar_link := msg.calendar_link;
+    campaign_id := c.campaign_id;
+    provider_campaign_id := c.provider_campaign_id;
+    sequence_step := c.sequence_step;
+    steps := msg.steps;
+    send_correlation_id := c.correlation_id;
+    return next;
+  end loop;
+end
+$$;
+comment on function outreach.claim_sends(uuid, text, int, interval, timestamptz) is
+  'Leases up to max_rows takeable sends of campaigns with this sender, oldest scheduled_at first (for update skip locked): a fresh claim_token, lease_until = as_of + lease, attempt + 1; renders subject and body now and keeps them on the row; steps holds every rendered step for provider-run campaigns. Never more first hand-overs than hourly_send_cap per UTC hour and daily_send_cap per UTC day over all senders; nothing while halted. Cancels sends to suppressed addresses (stop_reason suppressed) and fails sends whose lease expired max_send_attempts times (send_failed). 22023 unknown sender, lease outside 10 s..24 h or max_rows < 1; OR004 bad correlation id.';
+
+-- The rows of a send's enrolment, locked in key order (as record_events locks them),
+-- so an ack or release and a concurrent event never wait on each other in a cycle.
+create or replace function outreach_private.lock_enrolment_of(send_id uuid)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform 1
+     from outreach.send_log l
+    where l.enrolment_id = (select e.enrolment_id from outreach.send_log e where e.send_id = lock_enrolment_of.send_id)
+    order by l.send_id
+      for no key update of l;
+end
+$$;
+comment on function outreach_private.lock_enrolment_of(uuid) is
+  'Locks every send_log row of a send''s enrolment in send_id order.';
+
+create or replace function outreach_private.refuse_claim(send_id uuid, claim_token uuid, why text)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  raise exception 'claim token % is not the current claim of send %', coalesce(claim_token::text, 'NULL'), send_id
+    using errcode = 'OR030',
+          detail = why,
+          hint = 'The lease expired and another worker claimed the send, or it was released, or the token was never issued: stop working on it; nothing was recorded.';
+end
+$$;
+comment on function outreach_private.refuse_claim(uuid, uuid, text) is 'Raises OR030 for a token that is not the send''s current claim.';
+
+create or replace function outreach.ack_send(
+  send_id uuid,
+  claim_token uuid,
+  provider_message_id text default null,
+  sent_at timestamptz default null
+)
+returns boolean
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  r record;
+begin
+  perform outreach_private.lock_enrolment_of(ack_send.send_id);
+  select l.claim_token, l.handed_over_at, l.claimed_by into r
+    from outreach.send_log l
+   where l.send_id = ack_send.send_id;
+  if not found then
+    perform outreach_private.refuse_claim(ack_send.send_id, ack_send.claim_token, 'the send does not exist');
+  end if;
+  if ack_send.claim_token is null or r.claim_token is distinct from ack_send.claim_token then
+    perform outreach_private.refuse_claim(ack_send.send_id, ack_send.claim_token,
+      case when r.claim_token is null then 'the send is not claimed' else 'another claim holds the send' end);
+  end if;
+  if r.handed_over_at is not null then
+    return false;  -- a repeated ack changes nothing
+  end if;
+  update outreach.send_log l
+     set handed_over_at = now(),
+         provider_message_id = ack_send.provider_message_id,
+         lease_until = null,
+         updated_at = now()
+   where l.send_id = ack_send.send_id;
+  if ack_send.sent_at is not null then
+    perform outreach.record_event(ack_send.send_id, 'email_sent', ack_send.sent_at, coalesce(r.claimed_by, 'queue'),
+                                  jsonb_strip_nulls(jsonb_build_object('provider_message_id', ack_send.provider_message_id)),
+                                  null);
+  end if;
+  return true;
+end
+$$;
+comment on function outreach.ack_send(uuid, uuid, text, timestamptz) is
+  'The holder of a claim reports the hand-over: handed_over_at and provider_message_id are set and the lease ends; with sent_at also an email_sent event at that time (source_system = the sender). Returns true, or false for a repeated ack (nothing changes). Accepted after the lease expired when nobody claimed the send since. OR030 when the token is not the send''s current claim.';
+
+create or replace function outreach.release_send(
+  send_id uuid,
+  claim_token uuid,
+  error text,
+  permanent boolean default false,
+  retry_after timestamptz default null
+)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  r record;
+  max_attempts int;
+  fails boolean;
+begin
+  perform outreach_private.lock_enrolment_of(release_send.send_id);
+  select l.claim_token, l.handed_over_at, l.attempt, l.correlation_id, l.outreach_id, l.enrolment_id,
+         l.send_status, l.claimed_by
+    into r
+    from outreach.send_log l
+   where l.send_id = release_send.send_id;
+  if not found then
+    perform outreach_private.refuse_claim(release_send.send_id, release_send.claim_token, 'the send does not exist');
+  end if;
+  if release_send.claim_token is null or r.claim_token is distinct from release_send.claim_token then
+    perform outreach_private.refuse_claim(release_send.send_id, release_send.claim_token,
+      case when r.claim_token is null then 'the send is not claimed' else 'another claim holds the send' end);
+  end if;
+  if r.handed_over_at is not null then
+    perform outreach_private.refuse_claim(release_send.send_id, release_send.claim_token,
+                                          'the send was already acknowledged as handed over');
+  end if;
+  if coalesce(btrim(release_send.error), '') = '' then
+    raise exception 'releasing send % needs the error that stopped it', release_send.send_id
+      using errcode = '22023', hint = 'Pass error, e.g. the SMTP reply or the provider''s message.';
+  end if;
+
+  select s.max_send_attempts into max_attempts from outreach.settings s limit 1;
+  fails := coalesce(release_send.permanent, false) or r.attempt >= max_attempts;
+
+  perform outreach.record_error(r.correlation_id, 'outreach.release_send', release_send.error, null,
+                                jsonb_build_object('send_id', release_send.send_id, 'attempt', r.attempt,
+                                                   'max_send_attempts', max_attempts,
+                                                   'permanent', coalesce(release_send.permanent, false),
+                                                   'sender', r.claimed_by, 'failed', fails),
+                                r.outreach_id);
+  if fails then
+    update outreach.send_log l
+       set send_status = case when l.send_status = 'queued' then 'failed' else l.send_status end,
+           stopped_at = coalesce(l.stopped_at, now()),
+           stop_reason = case when l.stopped_at is null then 'send_failed' else l.stop_reason end,
+           error_message = release_send.error,
+           claim_token = null,
+           lease_until = null,
+           updated_at = now()
+     where l.send_id = release_send.send_id;
+    update outreach.send_log l
+       set stopped_at = now(), stop_reason = 'send_failed', updated_at = now()
+     where l.enrolment_id = r.enrolment_id and l.send_id <> release_send.send_id and l.stopped_at is null;
+  else
+    update outreach.send_log l
+       set error_message = release_send.error,
+           claim_token = null,
+           lease_until = null,
+           retry_after = coalesce(release_send.retry_after, now() + make_interval(mins => power(2, r.attempt)::int)),
+           updated_at = now()
+     where l.send_id = release_send.send_id;
+  end if;
+end
+$$;
+comment on function outreach.release_send(uuid, uuid, text, boolean, timestamptz) is
+  'The holder of a claim gives the send back with the error (recorded in outreach_errors with the send''s correlation id and in send_log.error_message): permanent, or on the max_send_attempts-th attempt, it fails (status failed, enrolment stopped, stop_reason send_failed); otherwise it is takeable again from retry_after (default now() + 2^attempt minutes). OR030 when the token is not the send''s current claim; 22023 without an error.';

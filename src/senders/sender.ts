@@ -1,0 +1,48 @@
+/**
+ * What a sender is to the dispatcher (src/runner/dispatch.ts): a translator from one
+ * claimed send (a row of outreach.claim_sends) to the outside world and back to an
+ * outcome. It decides nothing: SQL decided the send is takeable, and SQL decides what
+ * an outcome means (ack_send, release_send with its retries and max attempts).
+ *
+ * One module per sender under src/senders/, listed in src/senders/index.ts.
+ */
+import type { ClaimedSend } from "../runner/dispatch-db.ts";
+
+export type { ClaimedSend };
+
+/** What happened to one claimed send. */
+export type Delivery =
+  /** Accepted by the next hop (SMTP 2xx, provider 2xx): ack_send. */
+  | { outcome: "sent"; providerMessageId: string; sentAt: Date | null; detail: Record<string, unknown> }
+  /** Not taken this time, may be next time (SMTP 4xx, connection errors, timeouts): release_send, default backoff. */
+  | { outcome: "retry"; error: string; retryAfter?: Date; detail: Record<string, unknown> }
+  /** The recipient was refused for good (SMTP 5xx on RCPT TO): an email_bounce event, then release_send permanent. */
+  | { outcome: "bounce"; error: string; detail: Record<string, unknown> }
+  /** This message can never go out as it is (5xx to its content, an address the client refuses): release_send permanent, no bounce. */
+  | { outcome: "rejected"; error: string; detail: Record<string, unknown> };
+
+export interface Sender {
+  /** campaigns.sender value this sender claims for. */
+  readonly name: string;
+  /**
+   * Null when the sender can take work now, else why not (its server unreachable,
+   * credentials refused). Asked once per cycle before claiming, so an outage
+   * leases nothing and burns no attempts.
+   */
+  ready(): Promise<string | null>;
+  /** Hands one claimed send over; never throws for the send's own failure (that is a Delivery). */
+  deliver(send: ClaimedSend): Promise<Delivery>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * A sender module: reads its own configuration from the environment (zod) and
+ * builds the sender, or returns null when it is not configured (its campaigns'
+ * sends then wait for a runner that is). Throws on configuration that is present
+ * but invalid. Building opens no connection.
+ */
+export interface SenderModule {
+  readonly name: string;
+  fromEnv(env: NodeJS.ProcessEnv): Sender | null;
+}
