@@ -24,12 +24,12 @@
 import type { Logger } from "./log.ts";
 import { recordEvent, type Sql } from "./db.ts";
 import { ackSend, claimSends, releaseSend, type ClaimedSend } from "./dispatch-db.ts";
-import type { Delivery, Sender } from "../senders/sender.ts";
+import type { AnySender, Delivery, Sender } from "../senders/sender.ts";
 
 export interface DispatchOptions {
   sql: Sql;
   log: Logger;
-  senders: readonly Sender[];
+  senders: readonly AnySender[];
   /** The cycle's correlation id (claim_sends' argument). */
   correlationId: string;
   /** Sends handed over per sender per cycle, at most. */
@@ -52,6 +52,8 @@ export interface SenderTally {
   unreported: number;
   /** Why the sender claimed nothing this cycle, when it was not ready. */
   not_ready?: string;
+  /** Provider outbox items (batch senders): claimed, done, released for retry, failed for good. */
+  outbox?: { claimed: number; done: number; retried: number; failed: number; unreported: number };
 }
 
 export type CycleResult = SenderTally[];
@@ -65,7 +67,7 @@ export async function dispatchCycle(opts: DispatchOptions): Promise<CycleResult>
   return result;
 }
 
-async function runSender(opts: DispatchOptions, sender: Sender): Promise<SenderTally> {
+async function runSender(opts: DispatchOptions, sender: AnySender): Promise<SenderTally> {
   const tally: SenderTally = { sender: sender.name, claimed: 0, sent: 0, retried: 0, bounced: 0, rejected: 0, unreported: 0 };
   const notReady = await sender.ready();
   if (notReady !== null) {
@@ -75,6 +77,17 @@ async function runSender(opts: DispatchOptions, sender: Sender): Promise<SenderT
       `dispatch ${sender.name} not ready, claiming nothing: ${notReady}`,
     );
     return tally;
+  }
+  if ("cycle" in sender) {
+    // A batch sender (a provider) claims, pushes and reports in its own batches.
+    return sender.cycle({
+      sql: opts.sql,
+      log: opts.log,
+      correlationId: opts.correlationId,
+      maxRows: opts.maxRows,
+      leaseSeconds: opts.leaseSeconds,
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    });
   }
   while (tally.claimed < opts.maxRows) {
     const ask = Math.min(opts.concurrency, opts.maxRows - tally.claimed);
