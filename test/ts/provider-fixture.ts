@@ -26,7 +26,7 @@ export async function seedProviderSends(
   await sql`
     update outreach.campaigns c
        set sender = ${opts.sender}, daily_send_limit = null,
-           provider_campaign_id = (select 7000 + count(*) from outreach.campaigns c2 where c2.campaign_id < c.campaign_id)::text`;
+           provider_campaign_id = (select 7000 + count(*) from outreach.campaigns c2 where c2.campaign_name < c.campaign_name)::text`;
   await sql`update outreach.sequences set send_time_preference = 'any'`;
   await sql`select * from outreach.promote(correlation_id => ${randomUUID()}::uuid, max_rows => 100000)`;
   if (opts.sender === "heyreach") {
