@@ -21,7 +21,8 @@ begin
   -- A zone name, not a POSIX offset string ('UTC+5', '<+03>-3'): letters first,
   -- then letters, digits, _ + - in /-separated parts. pg_timezone_names would be
   -- exact but reads every zone file (about half a second a call).
-  if tz is null or tz !~ '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$' then
+  if tz is null or tz !~ '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$'
+     or (tz ~ '[+-][0-9]' and tz !~ '^(Etc/)?GMT[+-][0-9]{1,2}$') then
     return false;
   end if;
   perform now() at time zone tz;

@@ -94,10 +94,13 @@ comment on trigger suppressions_no_truncate on outreach.suppressions is 'Suppres
 
 -- What a change of the list affects: the records whose slotted person's address it
 -- matches (their contact summary), and the targets whose domain it names.
+-- Security definer: the writer may add and lift suppressions (SPEC §5); the
+-- re-derivation it triggers is the hub's, in outreach_private.
 create or replace function outreach_private.suppressions_changed()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

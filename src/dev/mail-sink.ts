@@ -18,6 +18,8 @@
  * As a child process, its arguments are the same options (--temp RE, --temp-once RE,
  * --hard RE, --hold-once RE, --hold-ms N, --delay-ms N, --auth user:pass, --port N) and it writes one
  * JSON line per happening on stdout: {"event":"listening","port":…},
+ * {"event":"pong","n":…} for each line "ping <n>" on stdin (written after every event
+ * before it, so a test knows it has seen all the messages accepted so far),
  * {"event":"rcpt","to":…,"reply":451|550|"held"}, {"event":"message","from":…,"to":[…],"raw":…}.
  */
 import { pathToFileURL } from "node:url";
@@ -46,6 +48,7 @@ export interface ReceivedMessage {
 
 export type SinkEvent =
   | { event: "listening"; port: number }
+  | { event: "pong"; n: number }
   | { event: "rcpt"; to: string; reply: number | "held" }
   | ({ event: "message" } & ReceivedMessage);
 
@@ -159,6 +162,17 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     port: Number(a.port),
     rules,
     onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
+  });
+  let input = "";
+  process.stdin.setEncoding("utf8");
+  process.stdin.on("data", (d: string) => {
+    input += d;
+    let nl: number;
+    while ((nl = input.indexOf("\n")) >= 0) {
+      const m = /^ping (\d+)$/.exec(input.slice(0, nl).trim());
+      input = input.slice(nl + 1);
+      if (m) process.stdout.write(`${JSON.stringify({ event: "pong", n: Number(m[1]) })}\n`);
+    }
   });
   const stop = () => void sink.close().finally(() => process.exit(0));
   process.once("SIGTERM", stop);

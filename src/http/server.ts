@@ -21,7 +21,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Sql } from "../runner/db.ts";
@@ -95,7 +95,7 @@ export function buildWebhookApp(opts: WebhookServerOptions): FastifyInstance {
   const { config, sql, log } = opts;
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: true, // one line per request, ours (onResponse below)
+    logController: new LogController({ disableRequestLogging: true }), // one line per request, ours (onResponse below)
     genReqId: () => randomUUID(), // the minted correlation id when the body brings none
     bodyLimit: config.maxBodyBytes,
     requestTimeout: 30_000,

@@ -33,7 +33,14 @@ export function issuesText(error: z.ZodError, prefix: (string | number)[] = []):
 }
 
 export type Acceptance =
-  | { ok: true; payload: Record<string, unknown>; correlationId?: string | undefined; extra?: Record<string, unknown> }
+  | {
+      ok: true;
+      payload: Record<string, unknown>;
+      correlationId?: string | undefined;
+      extra?: Record<string, unknown>;
+      /** Logged as the reason (e.g. the elements refused from a batch taken in part). */
+      note?: string | undefined;
+    }
   | { ok: false; reason: string; correlationId?: string | undefined; extra?: Record<string, unknown> };
 
 export interface JsonWebhookRoute {
@@ -91,6 +98,7 @@ export function jsonWebhook(app: FastifyInstance, route: JsonWebhookRoute): void
       task,
       jobId: queued.jobId,
       correlationId: cid,
+      reason: accepted.note,
     });
   });
 }

@@ -15,6 +15,8 @@ const Env = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  /** A dead runner's job locks go back to the queue once they are this old (graphile-worker alone: 4 hours). */
+  JOB_STALE_LOCK_SECONDS: z.coerce.number().int().min(1).max(14_400).default(60),
   CRON_INIT_PENDING: cron.default("*/5 * * * *"),
   INIT_PENDING_MAX_ROWS: z.coerce.number().int().min(1).default(1000),
   CRON_PROMOTE: cron.default("*/5 * * * *"),

@@ -175,3 +175,60 @@ export async function enqueueOnce(sql: Sql, task: string, key: string, payload: 
     return { duplicate: false, jobId: job.id };
   });
 }
+
+// ---------------------------------------------------------------- crash recovery (graphile-worker's queue)
+
+/**
+ * The namespace of the runners' liveness locks: a live runner holds the session
+ * advisory lock (hashtext(RUNNER_LOCK), hashtext(<its worker pool id>)) on a
+ * connection of its own (recovery.ts). PostgreSQL drops it when that session
+ * ends, so a process killed with -9 stops holding it at once.
+ */
+export const RUNNER_LOCK = "outreach.runner";
+
+/**
+ * The statement a runner's liveness connection (node-postgres, held for the
+ * process's life) sends to take its pool's lock and name itself in pg_stat_activity.
+ */
+export function holdRunnerLockQuery(poolId: string, applicationName: string): { text: string; values: string[] } {
+  return {
+    text: "select pg_advisory_lock(hashtext($1::text), hashtext($2::text)), set_config('application_name', $3::text, false)",
+    values: [RUNNER_LOCK, poolId, applicationName],
+  };
+}
+
+export interface ReleasedLocks {
+  /** Worker pool ids whose locks were released, with how many jobs each held. */
+  pools: { pool: string; jobs: number }[];
+}
+
+/**
+ * Releases the job locks of worker pools that are gone: no session holds their
+ * liveness lock and their newest lock is older than staleSeconds. Live pools are
+ * never touched, however long their jobs run. graphile-worker's
+ * force_unlock_workers does the release (jobs and named queues); on its own,
+ * graphile-worker would wait 4 hours.
+ */
+export async function releaseAbandonedLocks(sql: Sql, ownPoolId: string | null, staleSeconds: number): Promise<ReleasedLocks> {
+  return sql.begin(async (tx): Promise<ReleasedLocks> => {
+    // The try-lock is volatile, so it runs only on the rows the materialized CTE kept;
+    // taking it proves no live session holds it (released at commit).
+    const gone = await tx<{ pool: string; jobs: number }[]>`
+      with lockers as materialized (
+        select locked_by, count(*)::int as jobs
+          from graphile_worker.jobs
+         where locked_by is not null
+           and locked_by is distinct from ${ownPoolId}::text
+         group by locked_by
+        having max(locked_at) < now() - make_interval(secs => ${staleSeconds}::int)
+      )
+      select locked_by as pool, jobs
+        from lockers
+       where pg_try_advisory_xact_lock(hashtext(${RUNNER_LOCK}::text), hashtext(locked_by))`;
+    if (gone.length > 0) {
+      await tx`select graphile_worker.force_unlock_workers(${gone.map((g) => g.pool)}::text[])`;
+    }
+    return { pools: gone.map((g) => ({ pool: g.pool, jobs: g.jobs })) };
+  });
+}
+

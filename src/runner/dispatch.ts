@@ -23,7 +23,7 @@
  */
 import type { Logger } from "./log.ts";
 import { recordEvent, type Sql } from "./db.ts";
-import { ackSend, claimSends, releaseSend, type ClaimedSend } from "./dispatch-db.ts";
+import { ackSend, claimSends, DispatchErrors, releaseSend, type ClaimedSend } from "./dispatch-db.ts";
 import type { AnySender, Delivery, Sender } from "../senders/sender.ts";
 
 export interface DispatchOptions {
@@ -91,9 +91,7 @@ async function runSender(opts: DispatchOptions, sender: AnySender): Promise<Send
   }
   while (tally.claimed < opts.maxRows) {
     const ask = Math.min(opts.concurrency, opts.maxRows - tally.claimed);
-    const batch = await claimSends(opts.sql, {
-      correlationId: opts.correlationId,
-      sender: sender.name,
+    const batch = await claimSends(opts.sql, opts.correlationId, sender.name, {
       maxRows: ask,
       leaseSeconds: opts.leaseSeconds,
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
@@ -127,11 +125,9 @@ async function handOver(opts: DispatchOptions, sender: Sender, send: ClaimedSend
   try {
     switch (delivery.outcome) {
       case "sent": {
-        const taken = await ackSend(opts.sql, {
-          sendId: send.send_id,
-          claimToken: send.claim_token,
+        const taken = await ackSend(opts.sql, send.send_id, send.claim_token, {
           providerMessageId: delivery.providerMessageId,
-          sentAt: delivery.sentAt,
+          ...(delivery.sentAt ? { sentAt: delivery.sentAt } : {}),
         });
         tally.sent++;
         opts.log.info(
@@ -141,10 +137,7 @@ async function handOver(opts: DispatchOptions, sender: Sender, send: ClaimedSend
         return;
       }
       case "retry":
-        await releaseSend(opts.sql, {
-          sendId: send.send_id,
-          claimToken: send.claim_token,
-          error: delivery.error,
+        await releaseSend(opts.sql, send.send_id, send.claim_token, delivery.error, {
           permanent: false,
           ...(delivery.retryAfter ? { retryAfter: delivery.retryAfter } : {}),
         });
@@ -163,13 +156,13 @@ async function handOver(opts: DispatchOptions, sender: Sender, send: ClaimedSend
             source_system: SOURCE_SYSTEM,
             metadata: { ...delivery.detail, error: delivery.error, sender: sender.name, bounce_type: "hard" },
           });
-          await releaseSend(tx, { sendId: send.send_id, claimToken: send.claim_token, error: delivery.error, permanent: true });
+          await releaseSend(tx, send.send_id, send.claim_token, delivery.error, { permanent: true });
         });
         tally.bounced++;
         opts.log.warn({ ...line, error: delivery.error, ms: ms(started) }, `dispatch ${sender.name} ${send.send_id} bounced`);
         return;
       case "rejected":
-        await releaseSend(opts.sql, { sendId: send.send_id, claimToken: send.claim_token, error: delivery.error, permanent: true });
+        await releaseSend(opts.sql, send.send_id, send.claim_token, delivery.error, { permanent: true });
         tally.rejected++;
         opts.log.warn({ ...line, error: delivery.error, ms: ms(started) }, `dispatch ${sender.name} ${send.send_id} rejected`);
         return;
@@ -177,7 +170,7 @@ async function handOver(opts: DispatchOptions, sender: Sender, send: ClaimedSend
   } catch (err) {
     const e = err as Error & { code?: string };
     tally.unreported++;
-    const leaseLost = e.code === "OR030";
+    const leaseLost = e.code === DispatchErrors.staleClaim;
     opts.log.error(
       { ...line, outcome: leaseLost ? "lease_lost" : "unreported", delivery: delivery.outcome, sqlstate: e.code, err: e.message, ms: ms(started) },
       leaseLost

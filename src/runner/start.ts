@@ -1,6 +1,13 @@
 /**
  * `npm start`: open the database (DATABASE_URL or embedded under .data/), migrate,
- * run the worker with its crontab until SIGINT/SIGTERM, then stop cleanly.
+ * run the worker with its crontab (and the webhook receiver when WEBHOOK_PORT is
+ * set) until SIGINT or SIGTERM, or until the process that started it is gone, then
+ * stop cleanly: receiver, worker (running jobs finish), connections, database.
+ *
+ * `npm start` execs node (package.json), so npm's SIGTERM reaches this process;
+ * should the parent die without passing a signal on (npm killed, a supervisor
+ * signalling npm only), this process is re-parented, notices within a second,
+ * and stops as on SIGTERM.
  */
 import { loadConfig } from "./config.ts";
 import { loadWebhookConfig, startWebhookServer, type WebhookServer } from "../http/server.ts";
@@ -27,7 +34,7 @@ const sql = connect(db.url);
 try {
   await migrate(db.url);
   setTaskContext({ sql, log });
-  const worker = await startWorker(db.url, config, log);
+  const worker = await startWorker(db.url, config, log, sql);
   const webhooks: WebhookServer | undefined = webhookConfig
     ? await startWebhookServer({ config: webhookConfig, sql, log })
     : undefined;
@@ -40,6 +47,8 @@ try {
       // Without WEBHOOK_SECRET the receiver serves one-click unsubscribe (/u/) only.
       webhook_routes: webhookConfig ? (webhookConfig.secret === null ? "unsubscribe only" : "all") : "off",
       senders,
+      worker_pool: worker.poolId,
+      pid: process.pid,
       cron: { init_pending: config.CRON_INIT_PENDING, promote: config.CRON_PROMOTE, check_kill_switches: config.CRON_CHECK_KILL_SWITCHES, advance_sequences: config.CRON_ADVANCE_SEQUENCES, dispatch: config.CRON_DISPATCH },
     },
     "outreach hub ready: worker running",
@@ -62,6 +71,10 @@ try {
   // Worker first, server last (see loadEmbeddedPostgres).
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown("parent_exit");
+  }, 1_000).unref();
   await worker.runner.promise;
 } catch (err) {
   log.fatal({ err }, "outreach hub failed");

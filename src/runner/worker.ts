@@ -2,10 +2,13 @@
  * The worker: graphile-worker with the hub's task list and a crontab built from
  * validated configuration. Cron times are UTC (graphile-worker evaluates them so).
  */
-import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger as WorkerLogger, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import type { Config } from "./config.ts";
+import type { Sql } from "./db.ts";
 import type { Logger } from "./log.ts";
+import { RunnerLiveness, startSweeper } from "./recovery.ts";
 import advanceSequences from "../../tasks/advance_sequences.ts";
 import checkKillSwitches from "../../tasks/check_kill_switches.ts";
 import dispatch from "../../tasks/dispatch.ts";
@@ -56,11 +59,17 @@ export function workerLogger(log: Logger): WorkerLogger {
 
 export interface Worker {
   runner: Runner;
-  /** Stops taking jobs, waits for running ones, releases the pool. */
+  /** graphile-worker's pool id: what `locked_by` says on the jobs this runner holds. */
+  poolId: string | null;
+  /** Stops taking jobs, waits for running ones, releases the pool and the liveness lock. */
   stop(): Promise<void>;
 }
 
-export async function startWorker(url: string, config: Config, log: Logger): Promise<Worker> {
+/**
+ * Runs graphile-worker, announces its pool alive (recovery.ts) and sweeps the
+ * locks of dead runners' pools, at start and every sweep interval.
+ */
+export async function startWorker(url: string, config: Config, log: Logger, sql: Sql): Promise<Worker> {
   // Our own pool, so shutdown order is ours and a server going away is logged, not thrown.
   const pgPool = new pg.Pool({ connectionString: url, max: config.WORKER_CONCURRENCY + 2 });
   const lost = (err: Error): void => {
@@ -68,18 +77,46 @@ export async function startWorker(url: string, config: Config, log: Logger): Pro
   };
   pgPool.on("error", lost);
   pgPool.on("connect", (client) => client.on("error", lost));
-  const runner = await run({
-    pgPool,
-    concurrency: config.WORKER_CONCURRENCY,
-    pollInterval: config.WORKER_POLL_INTERVAL_MS,
-    noHandleSignals: true,
-    taskList,
-    crontab: crontab(config),
-    logger: workerLogger(log),
+  const liveness = new RunnerLiveness(url, log);
+  await liveness.connect();
+  let poolId: string | null = null;
+  const events: WorkerEvents = new EventEmitter();
+  // Emitted before the pool's workers ask for their first job.
+  events.on("pool:create", ({ workerPool }) => {
+    poolId = workerPool.id;
+    void liveness.hold(workerPool.id);
+  });
+  let runner: Runner;
+  try {
+    runner = await run({
+      events,
+      pgPool,
+      concurrency: config.WORKER_CONCURRENCY,
+      pollInterval: config.WORKER_POLL_INTERVAL_MS,
+      noHandleSignals: true,
+      taskList,
+      crontab: crontab(config),
+      logger: workerLogger(log),
+    });
+  } catch (err) {
+    await liveness.close();
+    await pgPool.end();
+    throw err;
+  }
+  const sweeper = await startSweeper({
+    sql,
+    log,
+    ownPoolId: () => poolId,
+    staleSeconds: config.JOB_STALE_LOCK_SECONDS,
+    intervalMs: Math.max(500, Math.min(30_000, (config.JOB_STALE_LOCK_SECONDS * 1000) / 2)),
   });
   return {
     runner,
+    get poolId() {
+      return poolId;
+    },
     stop: async () => {
+      await sweeper.stop();
       await runner.stop();
       // graphile-worker 0.17 marks a job complete without awaiting it; let those
       // last queries finish before the pool goes, or the job stays locked.
@@ -89,6 +126,7 @@ export async function startWorker(url: string, config: Config, log: Logger): Pro
         await new Promise((r) => setTimeout(r, 20));
       }
       await pgPool.end();
+      await liveness.close();
     },
   };
 }

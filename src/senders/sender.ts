@@ -6,12 +6,12 @@
  *
  * One module per sender under src/senders/, listed in src/senders/index.ts.
  */
-import type { ClaimedSend } from "../runner/dispatch-db.ts";
+import type { ClaimedSend, Sender as SenderName } from "../runner/dispatch-db.ts";
 import type { Sql } from "../runner/db.ts";
 import type { Logger } from "../runner/log.ts";
 import type { SenderTally } from "../runner/dispatch.ts";
 
-export type { ClaimedSend };
+export type { ClaimedSend, SenderName };
 
 /** What happened to one claimed send. */
 export type Delivery =
@@ -26,7 +26,7 @@ export type Delivery =
 
 export interface Sender {
   /** campaigns.sender value this sender claims for. */
-  readonly name: string;
+  readonly name: SenderName;
   /**
    * Null when the sender can take work now, else why not (its server unreachable,
    * credentials refused). Asked once per cycle before claiming, so an outage
@@ -73,6 +73,6 @@ export type AnySender = Sender | BatchSender;
  * but invalid. Building opens no connection.
  */
 export interface SenderModule {
-  readonly name: string;
+  readonly name: SenderName;
   fromEnv(env: NodeJS.ProcessEnv): AnySender | null;
 }

@@ -196,7 +196,7 @@ class SmtpSender implements Sender {
     if (send.channel !== "email" || !send.email_to) {
       return { outcome: "rejected", error: `smtp: send ${send.send_id} has no email address (channel ${send.channel})`, detail };
     }
-    const listUnsubscribe = send.list_unsubscribe ?? (send.unsubscribe_url ? `<${send.unsubscribe_url}>` : null);
+    const listUnsubscribe = send.list_unsubscribe || (send.unsubscribe_url ? `<${send.unsubscribe_url}>` : null);
     if (!listUnsubscribe) {
       return { outcome: "rejected", error: `smtp: send ${send.send_id} came without an unsubscribe URL; not sent`, detail };
     }

@@ -15,12 +15,16 @@ export interface SinkProcess {
   messages: ReceivedMessage[];
   events: SinkEvent[];
   child: ChildProcess;
+  /** Resolves once every message the server accepted so far is in `messages` (a ping through its stdout). */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts the mail sink with these arguments (see src/dev/mail-sink.ts) and waits until it listens. */
 export async function spawnMailSink(args: string[] = []): Promise<SinkProcess> {
-  const child = spawn(tsx, ["src/dev/mail-sink.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(tsx, ["src/dev/mail-sink.ts", ...args], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+  const pongs = new Map<number, () => void>();
+  let pings = 0;
   const messages: ReceivedMessage[] = [];
   const events: SinkEvent[] = [];
   let buffered = "";
@@ -40,6 +44,7 @@ export async function spawnMailSink(args: string[] = []): Promise<SinkProcess> {
         events.push(e);
         if (e.event === "listening") resolve(e.port);
         if (e.event === "message") messages.push({ from: e.from, to: e.to, raw: e.raw, user: e.user });
+        if (e.event === "pong") pongs.get(e.n)?.();
       }
     });
   });
@@ -48,6 +53,15 @@ export async function spawnMailSink(args: string[] = []): Promise<SinkProcess> {
     messages,
     events,
     child,
+    settle: () =>
+      new Promise<void>((resolve) => {
+        const n = ++pings;
+        pongs.set(n, () => {
+          pongs.delete(n);
+          resolve();
+        });
+        child.stdin?.write(`ping ${n}\n`);
+      }),
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

@@ -72,7 +72,8 @@ export default function events(app: FastifyInstance): void {
         const more = rejected.length - reasons.length;
         return { ok: false, reason: reasons.join("; ") + (more > 0 ? `; and ${more} more` : ""), correlationId: cid, extra: { rejected } };
       }
-      return { ok: true, payload: { events: good }, correlationId: cid, extra: { accepted, rejected } };
+      const note = rejected.length > 0 ? `${rejected.length} of ${accepted.length + rejected.length} events rejected: ${reasons.join("; ")}` : undefined;
+      return { ok: true, payload: { events: good }, correlationId: cid, extra: { accepted, rejected }, note };
     },
   });
 }

@@ -16,7 +16,7 @@
  * signature, and served even when WEBHOOK_SECRET is unset.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { unsubscribe, verifyUnsubscribeToken } from "../../runner/dispatch-db.ts";
+import { DispatchErrors, unsubscribe, verifyUnsubscribeToken } from "../../runner/dispatch-db.ts";
 import { refuseOtherMethods, type Outcome } from "../context.ts";
 
 export const UNSUBSCRIBE_PATH = "/u/:token";
@@ -123,10 +123,10 @@ export default function unsubscribeRoutes(app: FastifyInstance): void {
       });
     }
     try {
-      await unsubscribe(app.receiver.sql, token, request.id);
+      await unsubscribe(app.receiver.sql, token, { correlationId: request.id });
     } catch (err) {
       const e = err as Error & { code?: string };
-      if (e.code === "OR031") return notFound(request, reply, "OR031");
+      if (e.code === DispatchErrors.badUnsubscribeToken) return notFound(request, reply, "OR031");
       return unavailable(request, reply, err);
     }
     return html(request, reply, 200, "You are unsubscribed", "<p>You will not receive these emails any more.</p>", { outcome: "unsubscribed" });

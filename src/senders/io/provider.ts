@@ -20,7 +20,7 @@
  * what a failed push stops). One log line per row and per outbox item.
  */
 import type { SenderTally } from "../../runner/dispatch.ts";
-import { claimSends, releaseSend, type ClaimedSend as ClaimRow } from "../../runner/dispatch-db.ts";
+import { claimSends, DispatchErrors, releaseSend, type ClaimedSend as ClaimRow } from "../../runner/dispatch-db.ts";
 import { ackOutbox, ackProviderPush, claimOutbox, releaseOutbox, type OutboxItem as OutboxRow } from "../../runner/providers-db.ts";
 import type { JsonObject, Provider } from "../common.ts";
 import { ClaimedSend, type OutboxAction, type OutboxItem, type PushBatch, type RejectedRow } from "../outbound.ts";
@@ -89,9 +89,7 @@ export class ProviderSender implements BatchSender {
     const tally: SenderTally = { sender: this.name, claimed: 0, sent: 0, retried: 0, bounced: 0, rejected: 0, unreported: 0 };
     while (tally.claimed < ctx.maxRows) {
       const ask = Math.min(this.adapter.batchSize, ctx.maxRows - tally.claimed);
-      const rows = await claimSends(ctx.sql, {
-        correlationId: ctx.correlationId,
-        sender: this.name,
+      const rows = await claimSends(ctx.sql, ctx.correlationId, this.name, {
         maxRows: ask,
         leaseSeconds: ctx.leaseSeconds,
         ...(ctx.asOf ? { asOf: ctx.asOf } : {}),
@@ -178,7 +176,10 @@ export class ProviderSender implements BatchSender {
         ctx.log.info({ ...line, provider_lead_id: outcome.providerLeadId, repeated_ack: !first, counts: outcome.detail }, `dispatch ${this.name} ${claim.send_id} pushed`);
       } else {
         const retryAfter = outcome.kind === "retry" && outcome.retryAfterMs !== null ? new Date(Date.now() + outcome.retryAfterMs) : null;
-        await releaseSend(ctx.sql, { sendId: claim.send_id, claimToken: claim.claim_token, error: outcome.error, permanent: outcome.kind === "refused", retryAfter });
+        await releaseSend(ctx.sql, claim.send_id, claim.claim_token, outcome.error, {
+          permanent: outcome.kind === "refused",
+          ...(retryAfter ? { retryAfter } : {}),
+        });
         if (outcome.kind === "retry") tally.retried++;
         else tally.rejected++;
         ctx.log.warn(
@@ -190,7 +191,7 @@ export class ProviderSender implements BatchSender {
       tally.unreported++;
       const code = (err as { code?: string }).code;
       ctx.log.error(
-        { ...line, outcome: code === "OR030" ? "lease_lost" : "unreported", delivery: outcome.kind, sqlstate: code, err: errMessage(err) },
+        { ...line, outcome: code === DispatchErrors.staleClaim ? "lease_lost" : "unreported", delivery: outcome.kind, sqlstate: code, err: errMessage(err) },
         `dispatch ${this.name} ${claim.send_id} ${outcome.kind} but not recorded: the lease decides`,
       );
     }

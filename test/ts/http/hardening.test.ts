@@ -13,7 +13,7 @@ import { capturingLogger, signed } from "./helpers.ts";
 let db: TestDatabase;
 let app: FastifyInstance;
 let secret: string;
-const { log } = capturingLogger();
+const { log, lines } = capturingLogger();
 
 const jobs = async () =>
   db.sql<{ task: string; payload: { events?: unknown[]; correlation_id?: string } }[]>`
@@ -109,6 +109,9 @@ describe("an events batch with some bad elements", () => {
     const all = await jobs();
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ task: "record_events", payload: { events: good, correlation_id: cid } });
+    const line = lines.find((l) => l.correlation_id === cid);
+    expect(line).toMatchObject({ status: 202, outcome: "queued", task: "record_events" });
+    expect(line?.reason).toMatch(/^3 of 6 events rejected: events\.1\.send_id/);
   });
 
   it("answers 400 with every element's reason when none is good", async () => {

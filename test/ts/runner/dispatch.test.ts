@@ -110,6 +110,7 @@ describe("one cycle, in process", () => {
 
   it("hands every takeable send over once, with the headers, and records the ack", async () => {
     const [tally] = await cycle(db, sink.port);
+    await sink.settle();
     expect(tally).toMatchObject({ sender: "smtp", claimed: sends.length, sent: sends.length - 2, retried: 1, bounced: 1, rejected: 0, unreported: 0 });
     const ok = sends.slice(2);
     expect(sink.messages.length).toBe(ok.length);
@@ -158,11 +159,13 @@ describe("one cycle, in process", () => {
 
   it("nothing is handed out again before retry_after; past it the 4xx send goes out, once", async () => {
     const [again] = await cycle(db, sink.port);
+    await sink.settle();
     expect(again?.claimed).toBe(0);
     expect(messagesFor(sink, temp.email_to).length).toBe(0);
 
     const later = new Date((await rowOf(db, temp.send_id)).retry_after!.getTime() + 1000);
     const [tally] = await cycle(db, sink.port, later);
+    await sink.settle();
     expect(tally).toMatchObject({ claimed: 1, sent: 1 });
     expect(messagesFor(sink, temp.email_to).length).toBe(1);
     const row = await rowOf(db, temp.send_id);
@@ -213,6 +216,7 @@ describe("the dispatch task", () => {
       await utils.addJob("dispatch", { correlation_id: randomUUID() });
       await utils.release();
       await runOnce({ pgPool: pool, taskList, logger: workerLogger(log), noHandleSignals: true });
+      await sink.settle();
     } finally {
       if (saved.url === undefined) delete process.env.SMTP_URL;
       else process.env.SMTP_URL = saved.url;
@@ -271,12 +275,14 @@ describe("runner processes", () => {
 
     // While the lease runs, another runner does not get it.
     const early = await dispatchProcess(db, sink.port).done;
+    await sink.settle();
     expect(early.code).toBe(0);
     expect(messagesFor(sink, held.email_to).length).toBe(0);
 
     const wait = leased.lease_until!.getTime() - Date.now() + 500;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const after = await dispatchProcess(db, sink.port).done;
+    await sink.settle();
     expect(after.code).toBe(0);
     expect(messagesFor(sink, held.email_to).length).toBe(1);
     const row = await rowOf(db, held.send_id);
@@ -285,6 +291,7 @@ describe("runner processes", () => {
     expect(row.attempt).toBe(2);
 
     const again = await dispatchProcess(db, sink.port).done;
+    await sink.settle();
     expect(again.code).toBe(0);
     expect(messagesFor(sink, held.email_to).length).toBe(1);
   });
@@ -297,6 +304,7 @@ describe("runner processes", () => {
     const a = dispatchProcess(db, sink.port, ["--concurrency", "3"]);
     const b = dispatchProcess(db, sink.port, ["--concurrency", "3"]);
     const [ra, rb] = await Promise.all([a.done, b.done]);
+    await sink.settle();
     expect(ra.code, ra.out).toBe(0);
     expect(rb.code, rb.out).toBe(0);
     const received = sink.messages.slice(before);

@@ -89,6 +89,7 @@ describe("a message the server accepts", () => {
     } finally {
       await sender.close();
     }
+    await sink.settle();
     const got = sink.messages.find((m) => m.raw.includes(send.send_id));
     expect(got).toBeDefined();
     expect(got!.to).toEqual(["dana@customer.example"]);
@@ -152,7 +153,7 @@ describe("a message the server refuses", () => {
     const before = sink.events.length;
     try {
       expect((await sender.deliver(claimed({ email_to: null, channel: "linkedin" }))).outcome).toBe("rejected");
-      expect((await sender.deliver(claimed({ unsubscribe_url: null, list_unsubscribe: null }))).outcome).toBe("rejected");
+      expect((await sender.deliver(claimed({ unsubscribe_url: "", list_unsubscribe: "" }))).outcome).toBe("rejected");
     } finally {
       await sender.close();
     }
