@@ -34,13 +34,13 @@ revoke insert on outreach.settings from outreach_hub_writer;
 -- data kept by operators (the table owner).
 revoke update on outreach.evaluation_runs from outreach_hub_writer;
 revoke insert, update on outreach.hub_registry, outreach.kpi_targets from outreach_hub_writer;
--- Provider state changes only through the provider functions (sql/85_providers/).
-revoke insert, update on outreach.provider_leads, outreach.provider_outbox, outreach.handoff_events
-  from outreach_hub_writer;
 -- The suppression list is maintained by the writer (suppress / lift_suppression or plain
 -- insert and update; its triggers refuse anything but adding and lifting, and deletes).
 grant insert, update on outreach.suppressions to outreach_hub_writer;
 revoke delete, truncate on outreach.suppressions from outreach_hub_writer, hub_reader;
+-- Provider state changes only through the provider functions (sql/85_providers/).
+revoke insert, update on outreach.provider_leads, outreach.provider_outbox, outreach.handoff_events
+  from outreach_hub_writer;
 
 -- RLS on every outreach table, a policy per hub role.
 do $$

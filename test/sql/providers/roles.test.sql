@@ -1,7 +1,7 @@
 -- SPEC §5 roles: the writer runs the provider functions; the provider tables change
 -- only through them; hub_reader reads and writes nothing.
 begin;
-select plan(15);
+select plan(17);
 \ir ../fixtures.sql
 \ir ../handoff/_helpers.sql
 \ir _helpers.sql
@@ -31,6 +31,10 @@ select lives_ok(format($$select outreach.record_event(send_id, 'email_reply', no
 select lives_ok($$select * from outreach.claim_outbox(gen_random_uuid(), 'instantly')$$, 'writer claims the outbox');
 select is((select count(*)::int from outreach.provider_outbox where kind = 'stop_lead' and enrolment_id = :'enr'), 1,
           'the writer''s reply event reached the outbox through the trigger');
+select lives_ok($$select outreach.suppress('rival.example', 'competitor', 'manual', gen_random_uuid())$$,
+                'writer suppresses a domain');
+select is((select count(*)::int from outreach.provider_outbox where kind = 'block_domain' and lead_key = 'rival.example'), 1,
+          'the writer''s suppression reached the outbox through the trigger');
 select lives_ok($$select outreach.record_booking('calendly', 'garbage', now(), 'created', gen_random_uuid())$$,
                 'writer records bookings');
 reset role;
