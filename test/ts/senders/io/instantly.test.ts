@@ -152,4 +152,17 @@ describe("instantly sender", () => {
       { kind: "stop_lead", status: "done" },
     ].sort((x, y) => (items.findIndex((i) => i.kind === x.kind) - items.findIndex((i) => i.kind === y.kind))));
   });
+
+  it("pauses every active provider campaign at Instantly while a kill switch halts sending, and claims no send meanwhile", async () => {
+    api.handle = () => ({ status: 200, body: {} });
+    await db.sql`update outreach.settings set daily_send_cap = 0`;
+    await db.sql`select count(*) from outreach.check_kill_switches(${randomUUID()}::uuid)`;
+    const [tally] = await cycle();
+    const active = await db.sql<{ provider_campaign_id: string }[]>`
+      select provider_campaign_id from outreach.campaigns where campaign_status = 'active' order by 1`;
+    expect(tally).toMatchObject({ claimed: 0, outbox: { claimed: active.length, done: active.length } });
+    expect(api.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      active.map((c) => `POST /api/v2/campaigns/${c.provider_campaign_id}/pause`),
+    );
+  });
 });
