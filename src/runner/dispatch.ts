@@ -85,6 +85,7 @@ async function runSender(opts: DispatchOptions, sender: AnySender): Promise<Send
       log: opts.log,
       correlationId: opts.correlationId,
       maxRows: opts.maxRows,
+      concurrency: opts.concurrency,
       leaseSeconds: opts.leaseSeconds,
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
     });

@@ -47,6 +47,8 @@ export interface CycleContext {
   correlationId: string;
   /** Sends handed over per cycle, at most. */
   maxRows: number;
+  /** Rows reported to SQL at once (acks and releases are independent of each other). */
+  concurrency: number;
   leaseSeconds: number;
   asOf?: Date;
 }

@@ -123,7 +123,7 @@ export class ProviderSender implements BatchSender {
     if (!res.ok) {
       if (res.kind === "permanent" && several) return this.isolate(ctx, claims, batch.rows, tally);
       const outcome: RowOutcome = res.kind === "retry" ? { kind: "retry", error: res.error, retryAfterMs: res.retryAfterMs } : { kind: "refused", error: res.error };
-      for (const row of batch.rows) await this.report(ctx, claims.get(row.send_id), outcome, tally);
+      await eachLimit(batch.rows, ctx.concurrency, (row) => this.report(ctx, claims.get(row.send_id), outcome, tally));
       return;
     }
     let settled: Settled | { unknown: string };
@@ -138,9 +138,10 @@ export class ProviderSender implements BatchSender {
       for (const row of batch.rows) await this.report(ctx, claims.get(row.send_id), outcome, tally);
       return;
     }
-    for (const a of settled.acked) {
-      await this.report(ctx, claims.get(a.send_id), { kind: "acked", providerLeadId: a.provider_lead_id, detail: settled.counts }, tally);
-    }
+    const counts = settled.counts;
+    await eachLimit(settled.acked, ctx.concurrency, (a) =>
+      this.report(ctx, claims.get(a.send_id), { kind: "acked", providerLeadId: a.provider_lead_id, detail: counts }, tally),
+    );
     for (const r of settled.refused) await this.report(ctx, claims.get(r.send_id), { kind: "refused", error: `${this.name}: ${r.reason}` }, tally);
     if (settled.unclear.length === 0) return;
     if (several) return this.isolate(ctx, claims, settled.unclear, tally);
@@ -271,6 +272,15 @@ export class ProviderSender implements BatchSender {
     if (res.kind === "permanent" && res.status === 404 && item.kind === "stop_lead") return { kind: "done", note: "lead already gone at the provider (404)" };
     return fromFailure(res);
   }
+}
+
+/** fn over items, at most n at once; resolves when all are done (fn never rejects here). */
+async function eachLimit<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
 }
 
 function fromFailure(f: Failure): ItemOutcome {
