@@ -7,6 +7,8 @@
  *      fetched by the client, min/median of R runs;
  *   2. one company through v_candidates by outreach_id, p50/p99 over 1,000 random ids;
  *   3. promote throughput with caps lifted (enrolments/s);
+ *   3b. claim_sends throughput with caps lifted (claims/s, 100 a call), and the plan of its
+ *      hot query in bench/explain/claim-sends-hot-<N>-pg<major>.txt;
  *   4. record_events (batches of 1,000) and record_event (one per call) throughput (events/s);
  *   5. the same eligibility decisions made the seeds' way — one company at a time from
  *      the client, a query per company, slot and person — and the ratio to (1).
@@ -159,6 +161,31 @@ try {
   );
   result.promote = { enrolled: promoted, ms: promoteMs, per_second: promoted / (promoteMs / 1000) };
 
+  // 3b. claim_sends with caps lifted: every queued send (their steps made to run at any
+  // time, so the send windows of the moment do not decide), claimed 100 at a time as a
+  // dispatcher would. First the plan of its hot query, as EXPLAIN (ANALYZE, BUFFERS) sees it.
+  await sql`update outreach.sequences set send_time_preference = 'any'`;
+  const hot = await sql.unsafe(
+    `explain (analyze, buffers) select d.send_id from outreach.due_sends(now()) d
+      where d.sender = 'queue' order by d.scheduled_at, d.send_id limit 100`,
+  );
+  const hotPlan = hot.map((r) => String((r as Record<string, unknown>)["QUERY PLAN"])).join("\n");
+  const major = (await sql<{ v: string }[]>`select current_setting('server_version_num') as v`)[0]?.v.slice(0, 2) ?? "";
+  mkdirSync(path.join("bench", "explain"), { recursive: true });
+  writeFileSync(path.join("bench", "explain", `claim-sends-hot-${N}-pg${major}.txt`), `${hotPlan}\n`);
+  const takeable = (await sql<{ n: number }[]>`select count(*)::int as n from outreach.v_send_queue`)[0]?.n ?? 0;
+  let claimed = 0;
+  let calls = 0;
+  const [claimMs] = await time(async () => {
+    for (;;) {
+      const [r] = await sql<{ n: number }[]>`select count(*)::int as n from outreach.claim_sends(${randomUUID()}::uuid, 'queue', 100)`;
+      calls += 1;
+      if (!r?.n) break;
+      claimed += r.n;
+    }
+  });
+  result.claims = { takeable, claimed, calls, batch: 100, ms: claimMs, per_second: claimed / (claimMs / 1000) };
+
   // 4. Events: a batch form over every queued send, then one-by-one.
   const sends = (await sql<{ id: string }[]>`select send_id::text as id from outreach.send_log where send_status = 'queued'`).map((r) => r.id);
   const base = Date.now();
@@ -189,11 +216,13 @@ try {
   const ev = result.events as { batched: { per_second: number }; one_by_one: { per_second: number } };
   const pr = result.promote as { per_second: number; enrolled: number };
   const oc = result.one_company_ms as { p50: number; p99: number };
+  const cl = result.claims as { per_second: number; claimed: number };
   t.push(
     ["full candidates(), server (min / median)", `${fe.server_ms.min.toFixed(0)} / ${fe.server_ms.median.toFixed(0)} ms`],
     ["full candidates(), fetched by client (min / median)", `${fe.fetched_ms.min.toFixed(0)} / ${fe.fetched_ms.median.toFixed(0)} ms`],
     ["one company via v_candidates (p50 / p99)", `${oc.p50.toFixed(2)} / ${oc.p99.toFixed(2)} ms`],
     ["promote, caps lifted", `${pr.per_second.toFixed(0)} enrolments/s (${pr.enrolled})`],
+    ["claim_sends (100 a call), caps lifted", `${cl.per_second.toFixed(0)} claims/s (${cl.claimed})`],
     ["record_events, batches of 1,000", `${ev.batched.per_second.toFixed(0)} events/s`],
     ["record_event, one per call", `${ev.one_by_one.per_second.toFixed(0)} events/s`],
     ["seeds' way, per company", `${sw.per_company_ms.toFixed(2)} ms`],

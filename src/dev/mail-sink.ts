@@ -12,11 +12,12 @@
  * delayMs   every message answered (250) that long after its data ends
  *
  * Each rule is a regular expression over the lower-cased recipient address.
- * No TLS (STARTTLS is not offered) and authentication is optional; with `auth`
+ * No STARTTLS; with `secure` TLS from the first byte (smtps://, smtp-server's built-in
+ * test certificate). Authentication is optional; with `auth`
  * set ("user:pass") AUTH PLAIN/LOGIN must match it when given.
  *
  * As a child process, its arguments are the same options (--temp RE, --temp-once RE,
- * --hard RE, --hold-once RE, --hold-ms N, --delay-ms N, --auth user:pass, --port N) and it writes one
+ * --hard RE, --hold-once RE, --hold-ms N, --delay-ms N, --auth user:pass, --secure, --port N) and it writes one
  * JSON line per happening on stdout: {"event":"listening","port":…},
  * {"event":"pong","n":…} for each line "ping <n>" on stdin (written after every event
  * before it, so a test knows it has seen all the messages accepted so far),
@@ -35,6 +36,8 @@ export interface SinkRules {
   /** Every accepted message is answered this many milliseconds after its data ends (a slower server). */
   delayMs?: number;
   auth?: string;
+  /** TLS from the first byte (smtps://), with smtp-server's built-in test certificate. */
+  secure?: boolean;
 }
 
 export interface ReceivedMessage {
@@ -67,6 +70,8 @@ export async function startMailSink(opts: { port?: number; host?: string; rules?
   const emit = opts.onEvent ?? (() => {});
   const server = new SMTPServer({
     logger: false,
+    secure: rules.secure === true,
+    closeTimeout: 1000, // a test's or the demo's end does not wait for stray connections
     disabledCommands: ["STARTTLS"],
     hideSTARTTLS: true,
     authOptional: true,
@@ -116,6 +121,8 @@ export async function startMailSink(opts: { port?: number; host?: string; rules?
       });
     },
   });
+  // A client that hangs up mid-handshake is the client's problem, not the server's end.
+  server.on("error", () => {});
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
@@ -148,6 +155,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       "hold-ms": { type: "string" },
       "delay-ms": { type: "string" },
       auth: { type: "string" },
+      secure: { type: "boolean", default: false },
     },
   });
   const rules: SinkRules = {};
@@ -158,6 +166,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   if (a["hold-ms"]) rules.holdMs = Number(a["hold-ms"]);
   if (a["delay-ms"]) rules.delayMs = Number(a["delay-ms"]);
   if (a.auth) rules.auth = a.auth;
+  if (a.secure) rules.secure = true;
   const sink = await startMailSink({
     port: Number(a.port),
     rules,
@@ -174,7 +183,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       if (m) process.stdout.write(`${JSON.stringify({ event: "pong", n: Number(m[1]) })}\n`);
     }
   });
-  const stop = () => void sink.close().finally(() => process.exit(0));
+  const stop = () => {
+    setTimeout(() => process.exit(0), 2000).unref();
+    void sink.close().finally(() => process.exit(0));
+  };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
 }

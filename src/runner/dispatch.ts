@@ -9,11 +9,12 @@
  *       deliver each claimed send at once (at most `concurrency` in flight), then per send:
  *         sent      → ack_send(send_id, claim_token, Message-ID, sent_at)
  *         retry     → release_send(…, permanent => false)          (SQL's backoff and max attempts)
- *         bounce    → record_event(email_bounce) + release_send(…, permanent => true), one transaction
+ *         bounce    → release_send(…, permanent => true) + record_event(email_bounce), one transaction
  *         rejected  → release_send(…, permanent => true)
  *
  * Claiming `concurrency` rows at a time keeps every lease short compared with the
- * work done under it. Nothing here decides eligibility, caps, retries or stops: SQL
+ * work done under it, and a batch that comes back entirely for retry (the server in
+ * trouble mid-cycle) ends the sender's cycle, so an outage spends one batch's attempts. Nothing here decides eligibility, caps, retries or stops: SQL
  * does. A crash anywhere loses nothing: the claimed sends' leases expire and SQL
  * hands them out again (a send that went out just before the crash, unacknowledged,
  * may go out again: at-least-once, as every SMTP client is). A lease lost to
@@ -54,6 +55,8 @@ export interface SenderTally {
   not_ready?: string;
   /** Provider outbox items (batch senders): claimed, done, released for retry, failed for good. */
   outbox?: { claimed: number; done: number; retried: number; failed: number; unreported: number };
+  /** The cycle stopped claiming after a batch that came back entirely for retry. */
+  backed_off?: boolean;
 }
 
 export type CycleResult = SenderTally[];
@@ -98,8 +101,19 @@ async function runSender(opts: DispatchOptions, sender: AnySender): Promise<Send
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
     });
     tally.claimed += batch.length;
+    const retriedBefore = tally.retried;
     await Promise.all(batch.map((send) => handOver(opts, sender, send, tally)));
     if (batch.length < ask) break;
+    if (tally.retried - retriedBefore === batch.length) {
+      // Every send of the batch came back for retry: the server is likely in trouble.
+      // Claiming more now would only spend their attempts; the next cycle tries again.
+      opts.log.warn(
+        { component: "dispatch", sender: sender.name, correlation_id: opts.correlationId, outcome: "backing_off", batch: batch.length },
+        `dispatch ${sender.name}: a whole batch came back for retry; claiming no more this cycle`,
+      );
+      tally.backed_off = true;
+      break;
+    }
   }
   return tally;
 }
@@ -146,10 +160,12 @@ async function handOver(opts: DispatchOptions, sender: Sender, send: ClaimedSend
         opts.log.warn({ ...line, error: delivery.error, ms: ms(started) }, `dispatch ${sender.name} ${send.send_id} released for retry`);
         return;
       case "bounce":
-        // One transaction: the bounce and the failed send are recorded together or not at all.
+        // One transaction: the failed send and the bounce are recorded together or not at all.
+        // release_send first: it locks the enrolment's rows in order, as ack_send does before its event.
         await opts.sql.begin(async (transaction) => {
           // postgres.js types a transaction apart from a pool; the wrappers only run queries on it.
           const tx = transaction as unknown as Sql;
+          await releaseSend(tx, send.send_id, send.claim_token, delivery.error, { permanent: true });
           await recordEvent(tx, {
             send_id: send.send_id,
             event_type: "email_bounce",
@@ -157,7 +173,6 @@ async function handOver(opts: DispatchOptions, sender: Sender, send: ClaimedSend
             source_system: SOURCE_SYSTEM,
             metadata: { ...delivery.detail, error: delivery.error, sender: sender.name, bounce_type: "hard" },
           });
-          await releaseSend(tx, send.send_id, send.claim_token, delivery.error, { permanent: true });
         });
         tally.bounced++;
         opts.log.warn({ ...line, error: delivery.error, ms: ms(started) }, `dispatch ${sender.name} ${send.send_id} bounced`);

@@ -74,7 +74,9 @@ async function cycle(db: TestDatabase, port: number, asOf?: Date) {
 
 /** `npm run dispatch -- --once …` as a child process; resolves with its exit code and output. */
 function dispatchProcess(db: TestDatabase, port: number, args: string[] = []) {
-  const child = spawn(tsx, ["src/runner/dispatch-cli.ts", "--once", ...args], {
+  // node itself (not the tsx wrapper, which runs the script in a child of its own), so a
+  // SIGKILL reaches the process that holds the claim, as `npm run dispatch` (exec node) does.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/runner/dispatch-cli.ts", "--once", ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: db.url, SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: FROM, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -150,7 +152,8 @@ describe("one cycle, in process", () => {
        where send_id = ${hard.send_id}::uuid and event_type = 'email_bounce' and source_system = 'smtp'`;
     expect(ev).toEqual({ n: 1, code: "550" });
     const row = await rowOf(db, hard.send_id);
-    expect(["failed", "bounced"]).toContain(row.send_status);
+    expect(row.send_status).toBe("failed");
+    expect(row.stop_reason).toBe("send_failed");
     expect(row.handed_over_at).toBeNull();
     expect(row.claim_token).toBeNull();
     const [sup] = await db.sql<{ s: boolean }[]>`select outreach.is_suppressed(${hard.email_to}) as s`;
@@ -173,6 +176,36 @@ describe("one cycle, in process", () => {
     expect(row.attempt).toBe(2);
     expect(row.handed_over_at).not.toBeNull();
     expect(messagesFor(sink, hard.email_to).length).toBe(0);
+  });
+});
+
+describe("a server refusing everything for now", () => {
+  let db: TestDatabase;
+  let sink: SinkProcess;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    sink = await spawnMailSink(["--temp", "."]);
+  });
+  afterAll(async () => {
+    await sink?.stop();
+    await db?.drop();
+  });
+
+  it("costs one batch of attempts: a batch that comes back entirely for retry ends the cycle", async () => {
+    const sends = await seedSmtpSends(db.sql, { companies: 400, seed: 21 });
+    expect(sends.length).toBeGreaterThan(4);
+    const sender = smtpSender(sink.port);
+    try {
+      const [tally] = await dispatchCycle({ sql: db.sql, log, senders: [sender], correlationId: randomUUID(), maxRows: 1000, concurrency: 2, leaseSeconds: 60 });
+      expect(tally).toMatchObject({ claimed: 2, retried: 2, sent: 0, backed_off: true });
+    } finally {
+      await sender.close();
+    }
+    const [n] = await db.sql<{ tried: number; untouched: number }[]>`
+      select count(*) filter (where attempt > 0)::int as tried, count(*) filter (where attempt = 0)::int as untouched
+        from outreach.send_log where send_status = 'queued'`;
+    expect(n).toEqual({ tried: 2, untouched: sends.length - 2 });
   });
 });
 
@@ -263,7 +296,8 @@ describe("runner processes", () => {
     // Only the held send is takeable for now: the others wait for the next test.
     await db.sql`update outreach.send_log set scheduled_at = now() + interval '1 day'
                   where send_status = 'queued' and send_id <> ${held.send_id}::uuid`;
-    const first = dispatchProcess(db, sink.port, ["--lease-seconds", "10"]);
+    // 30 s: long enough that the second runner below surely starts inside it, even on a loaded machine.
+    const first = dispatchProcess(db, sink.port, ["--lease-seconds", "30"]);
     await expect
       .poll(() => sink.events.some((e) => e.event === "rcpt" && e.to === held.email_to && e.reply === "held"), { timeout: 30_000, interval: 50 })
       .toBe(true);
@@ -278,6 +312,7 @@ describe("runner processes", () => {
     await sink.settle();
     expect(early.code).toBe(0);
     expect(messagesFor(sink, held.email_to).length).toBe(0);
+    expect((await rowOf(db, held.send_id)).claim_token).toBe(leased.claim_token); // still the killed runner's claim
 
     const wait = leased.lease_until!.getTime() - Date.now() + 500;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

@@ -106,6 +106,36 @@ describe("a message the server accepts", () => {
   });
 });
 
+describe("smtps://", () => {
+  it("speaks TLS from the first byte (options such as tls.rejectUnauthorized ride in the URL's query)", async () => {
+    const tls = await spawnMailSink(["--secure", "--auth", "hub:s3cret"]);
+    const sender = senderFor(`smtps://hub:s3cret@127.0.0.1:${tls.port}/?tls.rejectUnauthorized=false`);
+    const send = claimed();
+    try {
+      expect(await sender.ready()).toBeNull();
+      expect((await sender.deliver(send)).outcome).toBe("sent");
+      await tls.settle();
+      expect(tls.messages.map((m) => headersOf(m.raw)["message-id"])).toEqual([`<${send.send_id}@mail.hub.example>`]);
+    } finally {
+      await sender.close();
+      await tls.stop();
+    }
+  });
+  it("refuses a server certificate it cannot verify, as a retry", async () => {
+    const tls = await spawnMailSink(["--secure"]);
+    const sender = senderFor(`smtps://127.0.0.1:${tls.port}`);
+    try {
+      expect(await sender.ready()).toMatch(/certificate/i);
+      expect((await sender.deliver(claimed())).outcome).toBe("retry");
+      await tls.settle();
+      expect(tls.messages.length).toBe(0);
+    } finally {
+      await sender.close();
+      await tls.stop();
+    }
+  });
+});
+
 describe("a message the server refuses", () => {
   it("4xx on RCPT TO is a retry", async () => {
     const sender = senderFor(`smtp://hub:s3cret@127.0.0.1:${sink.port}`);
