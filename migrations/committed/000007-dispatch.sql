@@ -1,5 +1,5 @@
 --! Previous: sha1:32e058784971fc99cb878c8a27e5a8c30b7420af
---! Hash: sha1:0b7386c2b26544fb25b0f9ca662ddcf6574f7720
+--! Hash: sha1:11c883f92f2dae3af767ea7b718ba2bf32476292
 --! Message: Dispatch: senders, send windows, claims on send_log, suppressions, unsubscribe keys
 
 --------------------------------------------------------------------------------
@@ -182,3 +182,18 @@ create table outreach_private.unsubscribe_keys (
 );
 comment on table outreach_private.unsubscribe_keys is
   'HMAC-SHA256 keys for one-click unsubscribe tokens: the newest unretired key signs, every key (retired ones too) verifies, since an opt-out must keep working. Never readable by hub roles.';
+
+--------------------------------------------------------------------------------
+-- The serialisation point of claim_sends: a row no hub role can lock (an advisory
+-- lock could be taken, and held, by any role). The table is the one promote and
+-- advance_sequences lock their send-capacity row in; created here too when absent.
+--------------------------------------------------------------------------------
+create table if not exists outreach_private.serial_locks (
+  lock_name text primary key,
+  purpose   text not null
+);
+comment on table outreach_private.serial_locks is
+  'One row per serialisation point of the hub''s functions (locked FOR UPDATE by them); no hub role can read or lock it.';
+insert into outreach_private.serial_locks (lock_name, purpose)
+values ('send_handover', 'claim_sends counts and spends the hourly and daily hand-over caps one claimer at a time')
+on conflict (lock_name) do nothing;

@@ -1,5 +1,5 @@
---! Previous: sha1:0b7386c2b26544fb25b0f9ca662ddcf6574f7720
---! Hash: sha1:9a08d8b359a0343d51f15b611d8bc207eaf787f5
+--! Previous: sha1:11c883f92f2dae3af767ea7b718ba2bf32476292
+--! Hash: sha1:c74f974aa5bde0c216ede69a593cf1d48507444f
 --! Message: Validate the dispatch check constraints
 
 --------------------------------------------------------------------------------

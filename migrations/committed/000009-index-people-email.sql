@@ -1,5 +1,5 @@
---! Previous: sha1:9a08d8b359a0343d51f15b611d8bc207eaf787f5
---! Hash: sha1:0647ed11fc8cb494d31c5f1a9d1a001fb1481d65
+--! Previous: sha1:c74f974aa5bde0c216ede69a593cf1d48507444f
+--! Hash: sha1:ab2ccfc54f802327302b83a78715d655e37de6a0
 --! Message: Index people by lower-cased address
 
 --! no-transaction

@@ -161,7 +161,8 @@ begin
     raise exception 'as_of must not be NULL' using errcode = '22004', hint = 'Omit it to mean now().';
   end if;
   -- One one-click opt-out per send, however often the link is posted.
-  perform pg_advisory_xact_lock(hashtext('outreach.unsubscribe'), hashtext(sid::text));
+  -- (The enrolment's rows, in the order record_events locks them.)
+  perform outreach_private.lock_enrolment_of(sid);
   if exists (select 1 from outreach.engagement_events e
               where e.send_id = sid and e.event_type = 'unsubscribe' and e.source_system = 'one_click') then
     return sid;

@@ -20,7 +20,8 @@
 --
 -- Caps: claim_sends counts first hand-overs (first_claimed_at) in the UTC clock
 -- hour and UTC day of as_of against hourly_send_cap / daily_send_cap, over every
--- sender, under one advisory lock, so concurrent claimers meet a cap exactly.
+-- sender, under one lock (the send_handover row of outreach_private.serial_locks),
+-- so concurrent claimers meet a cap exactly.
 -- A re-claim (retry, expired lease) is not a new hand-over and does not count.
 --------------------------------------------------------------------------------
 
@@ -174,9 +175,10 @@ begin
     raise exception 'as_of must not be NULL' using errcode = '22004', hint = 'Omit it to mean now().';
   end if;
 
-  -- One claimer at a time: the caps are counted and spent under this lock, and each
-  -- statement below sees what the previous claimer committed.
-  perform pg_advisory_xact_lock(hashtext('outreach.claim_sends'));
+  -- One claimer at a time: the caps are counted and spent under this lock (a row in
+  -- outreach_private, which no hub role can lock), and each statement below sees what
+  -- the previous claimer committed.
+  perform 1 from outreach_private.serial_locks k where k.lock_name = 'send_handover' for update;
   if outreach.sending_halted(claim_sends.as_of) then
     return;
   end if;
