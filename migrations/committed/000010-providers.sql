@@ -1,5 +1,5 @@
---! Previous: sha1:0647ed11fc8cb494d31c5f1a9d1a001fb1481d65
---! Hash: sha1:211f3fde5729bbe5a6e05cfacb960b68e157b23e
+--! Previous: sha1:ab2ccfc54f802327302b83a78715d655e37de6a0
+--! Hash: sha1:ad3e02ae99adecbaf814269734af988261267ea6
 --! Message: Providers: provider_leads, provider_outbox, handoff_events, new event types, calendar_provider
 
 --------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
---! Previous: sha1:211f3fde5729bbe5a6e05cfacb960b68e157b23e
---! Hash: sha1:09e4bdb4612e0263de42a9d8e8569a4a1f5bdfdc
+--! Previous: sha1:ad3e02ae99adecbaf814269734af988261267ea6
+--! Hash: sha1:9e485cd835ef40022211560df052eeabab100083
 --! Message: Validate the providers check constraints
 
 --------------------------------------------------------------------------------
