@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import type { Sql } from "../runner/db.ts";
+import type { ProviderWebhookSecrets } from "./provider-webhook.ts";
 import type { Deliveries } from "./replay.ts";
 
 /** The receiver's settings (see server.ts, WebhookEnv). */
@@ -17,6 +18,8 @@ export interface WebhookConfig {
   /** How far the signature's t may be from the receiver's clock, either way. */
   toleranceSeconds: number;
   maxBodyBytes: number;
+  /** The provider routes' secrets (provider-webhook.ts); absent: read from the environment when the routes register. */
+  providers?: ProviderWebhookSecrets;
 }
 
 export interface ReceiverContext {

@@ -25,12 +25,12 @@
 import type { Logger } from "./log.ts";
 import { recordEvent, type Sql } from "./db.ts";
 import { ackSend, claimSends, DispatchErrors, releaseSend, type ClaimedSend } from "./dispatch-db.ts";
-import type { Delivery, Sender } from "../senders/sender.ts";
+import type { AnySender, Delivery, Sender } from "../senders/sender.ts";
 
 export interface DispatchOptions {
   sql: Sql;
   log: Logger;
-  senders: readonly Sender[];
+  senders: readonly AnySender[];
   /** The cycle's correlation id (claim_sends' argument). */
   correlationId: string;
   /** Sends handed over per sender per cycle, at most. */
@@ -53,6 +53,8 @@ export interface SenderTally {
   unreported: number;
   /** Why the sender claimed nothing this cycle, when it was not ready. */
   not_ready?: string;
+  /** Provider outbox items (batch senders): claimed, done, released for retry, failed for good. */
+  outbox?: { claimed: number; done: number; retried: number; failed: number; unreported: number };
   /** The cycle stopped claiming after a batch that came back entirely for retry. */
   backed_off?: boolean;
 }
@@ -68,7 +70,7 @@ export async function dispatchCycle(opts: DispatchOptions): Promise<CycleResult>
   return result;
 }
 
-async function runSender(opts: DispatchOptions, sender: Sender): Promise<SenderTally> {
+async function runSender(opts: DispatchOptions, sender: AnySender): Promise<SenderTally> {
   const tally: SenderTally = { sender: sender.name, claimed: 0, sent: 0, retried: 0, bounced: 0, rejected: 0, unreported: 0 };
   const notReady = await sender.ready();
   if (notReady !== null) {
@@ -78,6 +80,18 @@ async function runSender(opts: DispatchOptions, sender: Sender): Promise<SenderT
       `dispatch ${sender.name} not ready, claiming nothing: ${notReady}`,
     );
     return tally;
+  }
+  if ("cycle" in sender) {
+    // A batch sender (a provider) claims, pushes and reports in its own batches.
+    return sender.cycle({
+      sql: opts.sql,
+      log: opts.log,
+      correlationId: opts.correlationId,
+      maxRows: opts.maxRows,
+      concurrency: opts.concurrency,
+      leaseSeconds: opts.leaseSeconds,
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    });
   }
   while (tally.claimed < opts.maxRows) {
     const ask = Math.min(opts.concurrency, opts.maxRows - tally.claimed);

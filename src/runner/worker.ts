@@ -14,8 +14,10 @@ import checkKillSwitches from "../../tasks/check_kill_switches.ts";
 import dispatch from "../../tasks/dispatch.ts";
 import initPending from "../../tasks/init_pending.ts";
 import promote from "../../tasks/promote.ts";
+import recordBooking from "../../tasks/record_booking.ts";
 import recordEvents from "../../tasks/record_events.ts";
 import recordMeetingBooked from "../../tasks/record_meeting_booked.ts";
+import recordProviderEvent from "../../tasks/record_provider_event.ts";
 
 export const taskList: TaskList = {
   init_pending: initPending,
@@ -24,6 +26,8 @@ export const taskList: TaskList = {
   advance_sequences: advanceSequences,
   record_events: recordEvents,
   record_meeting_booked: recordMeetingBooked,
+  record_provider_event: recordProviderEvent,
+  record_booking: recordBooking,
   dispatch,
 };
 

@@ -7,6 +7,9 @@
  * One module per sender under src/senders/, listed in src/senders/index.ts.
  */
 import type { ClaimedSend, Sender as SenderName } from "../runner/dispatch-db.ts";
+import type { Sql } from "../runner/db.ts";
+import type { Logger } from "../runner/log.ts";
+import type { SenderTally } from "../runner/dispatch.ts";
 
 export type { ClaimedSend, SenderName };
 
@@ -36,6 +39,35 @@ export interface Sender {
   close(): Promise<void>;
 }
 
+/** What a batch sender's cycle gets from the dispatcher (src/runner/dispatch.ts). */
+export interface CycleContext {
+  sql: Sql;
+  log: Logger;
+  /** The cycle's correlation id (claim_sends' and claim_outbox's argument). */
+  correlationId: string;
+  /** Sends handed over per cycle, at most. */
+  maxRows: number;
+  /** Rows reported to SQL at once (acks and releases are independent of each other). */
+  concurrency: number;
+  leaseSeconds: number;
+  asOf?: Date;
+}
+
+/**
+ * A sender that hands work over in batches and keeps its own discipline inside one
+ * cycle (the providers, src/senders/io/): claim → push a batch → ack or release each
+ * row, then drain its provider outbox. The dispatcher calls `cycle` instead of
+ * `deliver`, after `ready`.
+ */
+export interface BatchSender {
+  readonly name: string;
+  ready(): Promise<string | null>;
+  cycle(ctx: CycleContext): Promise<SenderTally>;
+  close(): Promise<void>;
+}
+
+export type AnySender = Sender | BatchSender;
+
 /**
  * A sender module: reads its own configuration from the environment (zod) and
  * builds the sender, or returns null when it is not configured (its campaigns'
@@ -44,5 +76,5 @@ export interface Sender {
  */
 export interface SenderModule {
   readonly name: SenderName;
-  fromEnv(env: NodeJS.ProcessEnv): Sender | null;
+  fromEnv(env: NodeJS.ProcessEnv): AnySender | null;
 }

@@ -5,7 +5,12 @@
  */
 import type { RouteFamily } from "../context.ts";
 import booking from "./booking.ts";
+import calcom from "./calcom.ts";
+import calendly from "./calendly.ts";
 import events from "./events.ts";
+import heyreach from "./heyreach.ts";
+import instantly from "./instantly.ts";
+import smartlead from "./smartlead.ts";
 import unsubscribe from "./unsubscribe.ts";
 
-export const routeFamilies: readonly RouteFamily[] = [booking, events, unsubscribe];
+export const routeFamilies: readonly RouteFamily[] = [booking, events, unsubscribe, instantly, smartlead, heyreach, calendly, calcom];
