@@ -1,6 +1,6 @@
 /**
  * Signature checks of the receiver, over the raw body bytes, before any JSON is
- * read. The one constant-time compare lives here (`safeEqual`); every provider's
+ * read. The one constant-time compare (`safeEqual`, in src/senders/common.ts) is used here; every provider's
  * check (shared secret, HMAC, timestamped HMAC) goes through it.
  *
  * The hub's own scheme, Stripe-style (Calendly signs the same way):
@@ -8,21 +8,13 @@
  * Several v1 values are allowed (a sender rotating its secret signs with both);
  * one matching value is enough. t must be within the tolerance of the receiver's clock.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { safeEqual } from "../senders/common.ts";
 
 /** The header carrying the hub's signature (lower case, as node presents headers). */
 export const SIGNATURE_HEADER = "outreach-signature";
 
-/**
- * Constant-time equality of two byte strings. Unequal lengths are compared as
- * their SHA-256 digests, so neither the content nor where it differs leaks
- * through timing (only that the lengths differ, which a caller already knows).
- */
-export function safeEqual(a: Buffer, b: Buffer): boolean {
-  if (a.length === b.length) return timingSafeEqual(a, b);
-  timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
-  return false;
-}
+export { safeEqual } from "../senders/common.ts";
 
 /** HMAC-SHA256 of "<t>.<raw body>" with secret. */
 function timestampedHmac(secret: string, t: number, rawBody: string | Buffer): Buffer {

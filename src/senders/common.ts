@@ -6,7 +6,7 @@
  * Nothing here does I/O or decides anything: the functions translate, and SQL
  * (`record_provider_event`, the outbox, `ack_send`) decides.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 
 // ---------------------------------------------------------------- hub events
@@ -160,11 +160,22 @@ export function toStep(value: unknown): number | null {
 // ---------------------------------------------------------------- secrets
 
 /** Constant-time equality of two secrets (their SHA-256 digests, so lengths leak nothing). */
+/**
+ * Constant-time equality of two byte strings. Unequal lengths are compared as
+ * their SHA-256 digests, so neither the content nor where it differs leaks
+ * through timing (only that the lengths differ, which a caller already knows).
+ */
+// The one constant-time compare of the project: the receiver's signatures and every
+// provider's secrets, tokens and signatures go through it.
+export function safeEqual(a: Buffer, b: Buffer): boolean {
+  if (a.length === b.length) return timingSafeEqual(a, b);
+  timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+  return false;
+}
+
 export function secretsEqual(received: string | null | undefined, expected: string): boolean {
   if (typeof received !== "string" || expected === "") return false;
-  const a = createHmac("sha256", "secret-compare").update(received).digest();
-  const b = createHmac("sha256", "secret-compare").update(expected).digest();
-  return timingSafeEqual(a, b);
+  return safeEqual(Buffer.from(received), Buffer.from(expected));
 }
 
 /** Hex HMAC-SHA256 of the raw bytes. */
@@ -177,5 +188,5 @@ export function hmacHex(key: string, ...parts: (string | Buffer)[]): string {
 /** Constant-time compare of a received hex digest with the expected one (false on any malformed input). */
 export function hexDigestEqual(receivedHex: string, expectedHex: string): boolean {
   if (!/^[0-9a-f]{64}$/i.test(receivedHex) || !/^[0-9a-f]{64}$/i.test(expectedHex)) return false;
-  return timingSafeEqual(Buffer.from(receivedHex, "hex"), Buffer.from(expectedHex, "hex"));
+  return safeEqual(Buffer.from(receivedHex, "hex"), Buffer.from(expectedHex, "hex"));
 }
