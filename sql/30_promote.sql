@@ -105,13 +105,15 @@ begin
              case when c.eligible then c.primary_person_id end as primary_person_id,
              case when c.eligible then c.primary_slot end as primary_slot,
              case when c.eligible then c.primary_email end as primary_email,
+             case when c.eligible then c.channel end as channel,
+             case when c.eligible then c.primary_linkedin_url end as primary_linkedin_url,
              case when c.eligible then c.bit_score end as bit_score
         from outreach.candidates(promote.as_of) c
        where c.eligible or not promote.dry_run
     ), pick as materialized (
       select p.outreach_id, p.target_id, p.sovereign_company_id, p.campaign_id, p.sequence_id,
              p.primary_person_id as person_id, p.primary_slot as slot_type, p.primary_email as email_to,
-             p.bit_score as score
+             p.channel, p.primary_linkedin_url as linkedin_url, p.bit_score as score
         from (
           select c.*,
                  row_number() over (partition by c.campaign_id order by c.bit_score desc, c.outreach_id) as nth_in_campaign
@@ -149,9 +151,11 @@ begin
     ), queued as (
       insert into outreach.send_log as l
              (outreach_id, target_id, sovereign_company_id, campaign_id, sequence_id, person_id,
-              email_to, sequence_step, send_status, scheduled_at, correlation_id, proof_line, subject)
+              email_to, channel, linkedin_url, sequence_step, send_status, scheduled_at, correlation_id,
+              proof_line, subject)
       select k.outreach_id, k.target_id, k.sovereign_company_id, k.campaign_id, k.sequence_id, k.person_id,
-             k.email_to, 1, 'queued', promote.as_of, promote.correlation_id, k.proof_line, k.subject
+             k.email_to, coalesce(k.channel, 'email'), k.linkedin_url, 1, 'queued', promote.as_of,
+             promote.correlation_id, k.proof_line, k.subject
         from msg k
       -- A row queued by anyone else meanwhile wins; this record is simply skipped.
       on conflict (outreach_id) where send_status = 'queued' do nothing
@@ -227,4 +231,4 @@ begin
 end
 $$;
 comment on function outreach.promote(uuid, int, timestamptz, boolean) is
-  'Enrols eligible records, best BIT score first: queues step 1 in send_log (scheduled at as_of, with the correlation id, the proof line and the rendered subject of an authorized message), marks the target active and the spine ACTIVE. A subject that cannot render is stored NULL and recorded in outreach_errors. Never over the daily/hourly caps or a campaign''s daily limit, nothing while halted. Every call but a dry run appends one outreach.evaluation_runs row (evaluated, eligible, HOT/BURNING, promoted, blocked by reason), even when halted or out of capacity; dry_run writes nothing.';
+  'Enrols eligible records, best BIT score first: queues step 1 in send_log (channel and address of the matched campaign: email_to, or linkedin_url with email_to NULL for a LinkedIn campaign; scheduled at as_of, with the correlation id, the proof line and the rendered subject of an authorized message), marks the target active and the spine ACTIVE. A subject that cannot render is stored NULL and recorded in outreach_errors. Never over the daily/hourly caps or a campaign''s daily limit, nothing while halted. Every call but a dry run appends one outreach.evaluation_runs row (evaluated, eligible, HOT/BURNING, promoted, blocked by reason), even when halted or out of capacity; dry_run writes nothing.';

@@ -17,6 +17,22 @@ comment on function outreach.email_usable(text, text) is
 
 
 
+create or replace function outreach.linkedin_usable(linkedin_url text, email text, email_status text)
+returns boolean
+language sql
+stable
+parallel safe
+as $$
+  -- A profile is one more way to reach the same person: a person who opted out
+  -- (unsubscribed, or whose address is suppressed) is opted out on every channel.
+  -- A bounce says nothing about the profile. Suppression patterns are addresses and
+  -- domains, so they reach a profile through its person's email.
+  select coalesce(btrim(linkedin_url), '') <> '' and coalesce(email_status, 'unverified') <> 'unsubscribed'
+     and not outreach.is_suppressed(email)
+$$;
+comment on function outreach.linkedin_usable(text, text, text) is
+  'True when a LinkedIn profile can be written to: not NULL or blank, its person not unsubscribed, and the person''s email (if any) not suppressed (an opt-out holds on every channel; a bounce does not make a profile unusable).';
+
 create or replace function outreach.pressure_class_slot(pressure_class text)
 returns text
 language sql

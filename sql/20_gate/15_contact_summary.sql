@@ -1,6 +1,7 @@
 --------------------------------------------------------------------------------
 -- The contact summary on company_target (contact_person_id, contact_slot,
--- contact_email, filled_slots): recomputed set-based, once per statement, for the
+-- contact_email, filled_slots; for LinkedIn campaigns contact_li_person_id,
+-- contact_li_slot, contact_linkedin_url): recomputed set-based, once per statement, for the
 -- records a statement on company_slot, people or bit_scores (the pressure class)
 -- touched. candidates() reads it: it is primary_contact(id, the record's pressure class).
 --------------------------------------------------------------------------------
@@ -25,9 +26,11 @@ begin
 
   update outreach.company_target t
      set contact_person_id = c.person_id, contact_slot = c.slot_type, contact_email = c.email,
-         filled_slots = c.filled
+         filled_slots = c.filled, contact_li_person_id = c.li_person_id, contact_li_slot = c.li_slot_type,
+         contact_linkedin_url = c.linkedin_url
     from (
-      select ids.outreach_id, best.person_id, best.slot_type, best.email, coalesce(cnt.filled, 0)::smallint as filled
+      select ids.outreach_id, best.person_id, best.slot_type, best.email, coalesce(cnt.filled, 0)::smallint as filled,
+             li.person_id as li_person_id, li.slot_type as li_slot_type, li.linkedin_url
         from (select distinct u.id as outreach_id from unnest(outreach_ids) u(id)) ids
         left join lateral (
           select p.person_id, cs.slot_type, p.email
@@ -39,6 +42,17 @@ begin
            order by outreach.slot_rank(cs.slot_type, outreach.pressure_class_slot(b.pressure_class))
            limit 1
         ) best on true
+        -- The same slot order for a LinkedIn campaign, over usable profiles.
+        left join lateral (
+          select p.person_id, cs.slot_type, p.linkedin_url
+            from outreach.company_slot cs
+            join outreach.people p on p.person_id = cs.person_id
+            left join outreach.bit_scores b on b.outreach_id = cs.outreach_id
+           where cs.outreach_id = ids.outreach_id
+             and outreach.linkedin_usable(p.linkedin_url, p.email, p.email_status)
+           order by outreach.slot_rank(cs.slot_type, outreach.pressure_class_slot(b.pressure_class))
+           limit 1
+        ) li on true
         left join lateral (
           select count(*) as filled
             from outreach.company_slot cs
@@ -46,8 +60,9 @@ begin
         ) cnt on true
     ) c
    where t.outreach_id = c.outreach_id
-     and (t.contact_person_id, t.contact_slot, t.contact_email, t.filled_slots)
-         is distinct from (c.person_id, c.slot_type, c.email, c.filled);
+     and (t.contact_person_id, t.contact_slot, t.contact_email, t.filled_slots,
+          t.contact_li_person_id, t.contact_li_slot, t.contact_linkedin_url)
+         is distinct from (c.person_id, c.slot_type, c.email, c.filled, c.li_person_id, c.li_slot_type, c.linkedin_url);
 end
 $$;
 comment on function outreach_private.refresh_contact_summary(uuid[]) is
@@ -95,18 +110,19 @@ as $$
 declare
   ids uuid[];
 begin
-  -- Only a slotted person's email or status (or record) matters.
+  -- Only a slotted person's email, status, profile (or record) matters.
   select array_agg(distinct cs.outreach_id) into ids
     from new_rows n
     join old_rows o on o.person_id = n.person_id
     join outreach.company_slot cs on cs.person_id = n.person_id
-   where (n.email, n.email_status, n.outreach_id) is distinct from (o.email, o.email_status, o.outreach_id);
+   where (n.email, n.email_status, n.outreach_id, n.linkedin_url)
+         is distinct from (o.email, o.email_status, o.outreach_id, o.linkedin_url);
   perform outreach_private.refresh_contact_summary(ids);
   return null;
 end
 $$;
 comment on function outreach_private.people_changed() is
-  'Statement trigger on people: refreshes the contact summary of the records whose slotted person changed email or status.';
+  'Statement trigger on people: refreshes the contact summary of the records whose slotted person changed email, status or LinkedIn profile.';
 
 create or replace function outreach_private.pressure_changed()
 returns trigger
@@ -159,3 +175,13 @@ begin
   end loop;
 end
 $$;
+
+-- The LinkedIn half of the summary for records written before it existed: every
+-- record with a slotted profile but no LinkedIn contact is recomputed (a no-op once
+-- exact; the triggers keep it so afterwards).
+select outreach_private.refresh_contact_summary(array_agg(distinct cs.outreach_id))
+  from outreach.company_slot cs
+  join outreach.people p on p.person_id = cs.person_id
+  join outreach.company_target t on t.outreach_id = cs.outreach_id
+ where coalesce(btrim(p.linkedin_url), '') <> ''
+   and t.contact_li_person_id is null;

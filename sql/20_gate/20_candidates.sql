@@ -19,7 +19,7 @@ as $$
   select array['no_company_target', 'missing_domain', 'missing_email_pattern', 'bit_below_threshold',
                'no_anchor_slot', 'no_contact_email', 'cooling_off', 'already_in_outreach',
                'target_paused', 'target_opted_out', 'target_exhausted', 'no_matching_campaign',
-               'handed_off', 'band_below_3', 'upstream_not_passed', 'suppressed']
+               'handed_off', 'band_below_3', 'upstream_not_passed', 'suppressed', 'no_contact_profile']
 $$;
 comment on function outreach.blocking_reason_codes() is
   'Every blocking reason code candidates() can report, in the order it reports them (codes added later are appended, so existing positions never move).';
@@ -68,6 +68,18 @@ $$;
 comment on function outreach.campaign_sends(uuid) is
   'How many non-cancelled sends a campaign has scheduled so far (what total_send_limit caps).';
 
+-- The row type grew (channel, primary_linkedin_url): drop the old one first.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_proc p
+              where p.oid = 'outreach.candidates(timestamptz)'::regprocedure
+                and not ('primary_linkedin_url' = any (p.proargnames))) then
+    drop function outreach.candidates(timestamptz);
+  end if;
+exception when undefined_function then null;
+end
+$$;
+
 create or replace function outreach.candidates(as_of timestamptz default now())
 returns table (
   outreach_id          uuid,
@@ -85,7 +97,9 @@ returns table (
   campaign_id          uuid,
   sequence_id          uuid,
   eligible             boolean,
-  blocking_reasons     text[]
+  blocking_reasons     text[],
+  channel              text,
+  primary_linkedin_url text
 )
 language sql
 stable
@@ -113,7 +127,7 @@ as $$
   ),
   -- Campaigns that can take an enrolment at as_of, with their first step.
   open_campaigns as materialized (
-    select c.campaign_id, f.sequence_id, coalesce(c.target_bit_score_min, 0) as min_score,
+    select c.campaign_id, f.sequence_id, c.channel, coalesce(c.target_bit_score_min, 0) as min_score,
            (select array_agg(lower(btrim(i))) from unnest(c.target_industries) i) as industries,
            c.min_employees, c.max_employees, c.priority, c.created_at,
            (c.target_industries is not null)::int + (c.min_employees is not null)::int
@@ -135,14 +149,18 @@ as $$
   select r.outreach_id, r.sovereign_company_id, r.target_id, r.domain, r.email_pattern,
          r.bit_score, r.score_tier, r.primary_person_id, r.primary_slot, r.primary_email,
          r.last_contacted_at, r.cooling_off_until, r.campaign_id, r.sequence_id,
-         r.eligible, r.reasons as blocking_reasons
+         r.eligible, r.reasons as blocking_reasons, r.channel, r.primary_linkedin_url
     from (
       select o.outreach_id, o.sovereign_company_id, t.target_id, t.domain, t.email_pattern,
              b.score as bit_score, b.score_tier,
-             -- The contact summary (kept by triggers) is primary_contact(id, record's pressure class).
-             t.contact_person_id as primary_person_id,
-             t.contact_slot as primary_slot,
-             t.contact_email as primary_email,
+             -- The contact summary (kept by triggers) is primary_contact(id, record's pressure class);
+             -- for a LinkedIn campaign its LinkedIn half (same slot order, usable profiles).
+             case when cm.channel = 'linkedin' then t.contact_li_person_id else t.contact_person_id end
+               as primary_person_id,
+             case when cm.channel = 'linkedin' then t.contact_li_slot else t.contact_slot end as primary_slot,
+             case when cm.channel = 'linkedin' then null else t.contact_email end as primary_email,
+             cm.channel,
+             case when cm.channel = 'linkedin' then t.contact_linkedin_url end as primary_linkedin_url,
              lc.last_sent as last_contacted_at,
              lc.last_sent + s.cooling_off as cooling_off_until,
              cm.campaign_id, cm.sequence_id,
@@ -153,7 +171,7 @@ as $$
                and t.target_id is not null
                and coalesce(btrim(t.domain), '') <> ''
                and coalesce(btrim(t.email_pattern), '') <> ''
-               and t.filled_slots > 0 and t.contact_person_id is not null
+               and t.filled_slots > 0
                and t.target_status not in ('paused', 'opted_out', 'exhausted')
                and cm.campaign_id is not null
                and o.status <> 'HANDED_OFF'
@@ -168,21 +186,30 @@ as $$
                case when t.target_id is not null and coalesce(btrim(t.email_pattern), '') = '' then 'missing_email_pattern' end,
                case when b.score is null or b.score < s.bit_threshold then 'bit_below_threshold' end,
                case when coalesce(t.filled_slots, 0) = 0 then 'no_anchor_slot' end,
-               case when t.filled_slots > 0 and t.contact_person_id is null then 'no_contact_email' end,
+               -- No address for any matching campaign: the email contact is missing and an email
+               -- campaign matches (or no LinkedIn one does, as before channels).
+               case when t.filled_slots > 0 and t.contact_person_id is null and cm.campaign_id is null
+                     and (coalesce(cm.email_matches, false) or not coalesce(cm.linkedin_matches, false))
+                    then 'no_contact_email' end,
                case when candidates.as_of < lc.last_sent + s.cooling_off then 'cooling_off' end,
                case when o.outreach_id in (select q.outreach_id from outreach.send_log q where q.send_status = 'queued')
                     then 'already_in_outreach' end,
                case t.target_status when 'paused' then 'target_paused'
                                     when 'opted_out' then 'target_opted_out'
                                     when 'exhausted' then 'target_exhausted' end,
-               case when cm.campaign_id is null then 'no_matching_campaign' end,
+               case when not coalesce(cm.email_matches or cm.linkedin_matches, false) then 'no_matching_campaign' end,
                case when o.status = 'HANDED_OFF' then 'handed_off' end,
                -- A BIT band, where there is one, must be 3 or more (messaging seed); no band → the score decides.
                case when b.band < 3 then 'band_below_3' end,
                -- A record the upstream hubs report on: each hub before Outreach Execution must have PASSed.
                case when not up.passed then 'upstream_not_passed' end,
                -- The target's domain (or a parent domain) is on the suppression list (kept by triggers).
-               case when t.domain_suppressed then 'suppressed' end
+               case when t.domain_suppressed then 'suppressed' end,
+               -- A LinkedIn campaign matches, no campaign the record has an address for does,
+               -- and no slotted person has a usable profile.
+               case when t.filled_slots > 0 and t.contact_li_person_id is null and cm.campaign_id is null
+                     and coalesce(cm.linkedin_matches, false)
+                    then 'no_contact_profile' end
              ], null) as reasons
         from outreach.outreach o
         cross join settings s
@@ -198,21 +225,33 @@ as $$
            where l.sent_at is not null and l.sent_at < candidates.as_of + outreach.cooling_off_interval()
            group by l.outreach_id
         ) lc on lc.outreach_id = o.outreach_id
-        -- Most specific matching campaign, then priority, then oldest, then id. Only a
-        -- scored record can match, so the search is driven by bit_scores, not the spine.
+        -- Most specific matching campaign the record has an address for (an email
+        -- contact for an email campaign, a profile for a LinkedIn one), then priority,
+        -- then oldest, then id; and whether any email / LinkedIn campaign matches at all
+        -- (for the no_contact_* reasons). One pass over the open campaigns per record.
+        -- Only a scored record can match, so the search is driven by bit_scores.
         left join (
-          select sb.outreach_id, m.campaign_id, m.sequence_id
+          select sb.outreach_id, m.campaign_id, m.sequence_id, m.channel, m.email_matches, m.linkedin_matches
             from outreach.bit_scores sb
             left join outreach.company_target st on st.outreach_id = sb.outreach_id
             cross join lateral (
-              select oc.campaign_id, oc.sequence_id
+              select (array_agg(oc.campaign_id order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id)
+                        filter (where a.addressable))[1] as campaign_id,
+                     (array_agg(oc.sequence_id order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id)
+                        filter (where a.addressable))[1] as sequence_id,
+                     (array_agg(oc.channel order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id)
+                        filter (where a.addressable))[1] as channel,
+                     bool_or(oc.channel = 'email') as email_matches,
+                     bool_or(oc.channel = 'linkedin') as linkedin_matches
                 from open_campaigns oc
+                cross join lateral (
+                  select case oc.channel when 'linkedin' then st.contact_li_person_id is not null
+                                         else st.contact_person_id is not null end as addressable
+                ) a
                where sb.score >= oc.min_score
                  and (oc.industries is null or lower(btrim(st.industry)) = any (oc.industries))
                  and (oc.min_employees is null or st.employee_count >= oc.min_employees)
                  and (oc.max_employees is null or st.employee_count <= oc.max_employees)
-               order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id
-               limit 1
             ) m
         ) cm on cm.outreach_id = o.outreach_id
     ) r
@@ -220,7 +259,7 @@ as $$
    where outreach.checked_time(candidates.as_of, 'as_of') is not null
 $$;
 comment on function outreach.candidates(timestamptz) is
-  'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks; a record with upstream status rows needs PASS from every hub before Outreach Execution; a suppressed target domain blocks). Set-based and inlinable.';
+  'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks; a record with upstream status rows needs PASS from every hub before Outreach Execution; a suppressed target domain blocks). Campaigns are matched by channel: an email campaign needs a usable email contact, a LinkedIn campaign a usable profile (channel, primary_linkedin_url); no address for any matching campaign is no_contact_email or no_contact_profile. Set-based and inlinable.';
 
 create view outreach.v_candidates as
   select * from outreach.candidates(now());

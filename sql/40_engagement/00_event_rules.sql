@@ -56,10 +56,16 @@ as $$
            when 'unsubscribe'     then 'delivered'
            when 'spam_complaint'  then 'delivered'
            when 'meeting_booked'  then 'delivered'
+           -- LinkedIn (through HeyReach): the connection request or message went out; an
+           -- accepted request proves it arrived; a reply is a reply whatever the channel.
+           when 'linkedin_connect_sent'     then 'sent'
+           when 'linkedin_message_sent'     then 'sent'
+           when 'linkedin_connect_accepted' then 'delivered'
+           when 'linkedin_reply'            then 'replied'
          end;
 $$;
 comment on function outreach.event_send_status(text) is
-  'The send status an event type proves (email_open → opened, unsubscribe → delivered, …); email_auto_reply → delivered; NULL for events that say nothing about the message (linkedin_view, website_visit, form_submit, meeting_cancelled, meeting_rescheduled).';
+  'The send status an event type proves (email_open → opened, unsubscribe → delivered, …); email_auto_reply → delivered; linkedin_connect_sent and linkedin_message_sent → sent, linkedin_connect_accepted → delivered, linkedin_reply → replied; NULL for events that say nothing about the message (linkedin_view, linkedin_touch, website_visit, form_submit, meeting_cancelled, meeting_rescheduled).';
 
 create or replace function outreach.event_types()
 returns text[]
@@ -69,7 +75,9 @@ parallel safe
 as $$
   select array['email_sent', 'email_delivered', 'email_open', 'email_click', 'email_reply',
                'email_auto_reply', 'email_bounce', 'unsubscribe', 'spam_complaint', 'meeting_booked',
-               'meeting_cancelled', 'meeting_rescheduled', 'linkedin_view', 'website_visit', 'form_submit'];
+               'meeting_cancelled', 'meeting_rescheduled', 'linkedin_view', 'website_visit', 'form_submit',
+               'linkedin_connect_sent', 'linkedin_connect_accepted', 'linkedin_message_sent', 'linkedin_reply',
+               'linkedin_touch'];
 $$;
 comment on function outreach.event_types() is
   'The engagement event types record_event accepts (the same list as the check constraint of outreach.engagement_events).';

@@ -9,9 +9,11 @@
 --                bounced_at = the earliest event time of their kind (sent_at: the
 --                earliest event that proves the message went out, normally
 --                email_sent); open_count / click_count += new distinct events.
---   enrolment    email_reply, meeting_booked, email_bounce, unsubscribe and
---                spam_complaint stop it: stopped_at / stop_reason on every row of
---                the enrolment (earliest stop wins), its queued rows cancelled.
+--   enrolment    email_reply, linkedin_reply, meeting_booked, email_bounce,
+--                unsubscribe and spam_complaint stop it: stopped_at / stop_reason on
+--                every row of the enrolment (earliest stop wins), its queued rows
+--                cancelled. A reply (email or LinkedIn) also stops every other open
+--                enrolment of the company, whatever its channel (SPEC §12).
 --   people       email_bounce → email_status 'bounced' (an unsubscribed person
 --                stays unsubscribed); unsubscribe and spam_complaint → 'unsubscribed'.
 --   target       unsubscribe and spam_complaint → target_status 'opted_out', and
@@ -183,7 +185,13 @@ begin
                           from unnest(sends, types) as u(send_id, event_type)
                           join outreach.send_log ev on ev.send_id = u.send_id
                           join outreach.send_log q on q.outreach_id = ev.outreach_id and q.send_status = 'queued'
-                         where u.event_type in ('unsubscribe', 'spam_complaint'))
+                         where u.event_type in ('unsubscribe', 'spam_complaint')
+                        union all
+                        select q.send_id
+                          from unnest(sends, types) as u(send_id, event_type)
+                          join outreach.send_log ev on ev.send_id = u.send_id
+                          join outreach.send_log q on q.outreach_id = ev.outreach_id and q.stopped_at is null
+                         where u.event_type in ('email_reply', 'linkedin_reply'))
     order by l.send_id
       for no key update of l;
 
@@ -247,7 +255,7 @@ begin
              min(i.event_ts) filter (where i.event_type = 'email_delivered') as delivered_ts,
              min(i.event_ts) filter (where i.event_type = 'email_open') as opened_ts,
              min(i.event_ts) filter (where i.event_type = 'email_click') as clicked_ts,
-             min(i.event_ts) filter (where i.event_type = 'email_reply') as replied_ts,
+             min(i.event_ts) filter (where i.event_type in ('email_reply', 'linkedin_reply')) as replied_ts,
              min(i.event_ts) filter (where i.event_type = 'email_bounce') as bounced_ts,
              count(*) filter (where i.event_type = 'email_open') as opens,
              count(*) filter (where i.event_type = 'email_click') as clicks
@@ -274,7 +282,7 @@ begin
       from per_send c
      where l.send_id = c.send_id;
 
-    if ins_types && array['email_reply', 'meeting_booked', 'email_bounce', 'unsubscribe', 'spam_complaint'] then
+    if ins_types && array['email_reply', 'linkedin_reply', 'meeting_booked', 'email_bounce', 'unsubscribe', 'spam_complaint'] then
       -- 7. Stops: every row of the enrolment (the earliest stop wins); its rows
       --    still queued are cancelled. An opt-out also stops every queued row of
       --    the company.
@@ -282,13 +290,15 @@ begin
         select i.send_id, i.event_type, i.event_ts,
                case i.event_type
                  when 'email_reply'    then 'replied'
+                 when 'linkedin_reply' then 'replied'
                  when 'meeting_booked' then 'meeting_booked'
                  when 'email_bounce'   then 'bounced'
                  when 'unsubscribe'    then 'unsubscribed'
                  when 'spam_complaint' then 'spam_complaint'
                end as stop_reason
           from unnest(ins_sends, ins_types, ins_stamps) as i(send_id, event_type, event_ts)
-         where i.event_type in ('email_reply', 'meeting_booked', 'email_bounce', 'unsubscribe', 'spam_complaint')
+         where i.event_type in ('email_reply', 'linkedin_reply', 'meeting_booked', 'email_bounce', 'unsubscribe',
+                                'spam_complaint')
       ), stop_rows as (
         select sib.send_id, s.event_ts as stop_ts, s.stop_reason
           from stopping s
@@ -300,6 +310,14 @@ begin
           join outreach.send_log ev on ev.send_id = s.send_id
           join outreach.send_log q on q.outreach_id = ev.outreach_id and q.send_status = 'queued'
          where s.event_type in ('unsubscribe', 'spam_complaint')
+        union all
+        -- A reply on one channel stops the company's other open enrolments on every
+        -- channel (their provider-run ones get a stop_lead through the outbox trigger).
+        select q.send_id, s.event_ts, s.stop_reason
+          from stopping s
+          join outreach.send_log ev on ev.send_id = s.send_id
+          join outreach.send_log q on q.outreach_id = ev.outreach_id and q.stopped_at is null
+         where s.event_type in ('email_reply', 'linkedin_reply')
       ), row_stop as (
         select distinct on (r.send_id) r.send_id, r.stop_ts, r.stop_reason
           from stop_rows r

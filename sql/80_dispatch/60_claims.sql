@@ -150,6 +150,8 @@ declare
   hour_used   bigint;
   day_used    bigint;
   room        bigint;
+  li_connect_room bigint;
+  li_message_room bigint;
   want        int;
   cand        uuid[];
   round_ids   uuid[];
@@ -182,7 +184,9 @@ begin
   if outreach.sending_halted(claim_sends.as_of) then
     return;
   end if;
-  select s.max_send_attempts, s.hourly_send_cap, s.daily_send_cap into st from outreach.settings s limit 1;
+  select s.max_send_attempts, s.hourly_send_cap, s.daily_send_cap, s.linkedin_weekly_connect_cap,
+         s.linkedin_daily_message_cap
+    into st from outreach.settings s limit 1;
 
   -- 1. Leases that expired on the last attempt allowed: the send has failed.
   with exhausted as (
@@ -223,8 +227,22 @@ begin
          count(*)
     into hour_used, day_used
     from outreach.send_log l
-   where l.first_claimed_at >= day_start and l.first_claimed_at < day_start + interval '24 hours';
+   where l.first_claimed_at >= day_start and l.first_claimed_at < day_start + interval '24 hours'
+     and l.channel = 'email';
   room := greatest(least(st.hourly_send_cap - hour_used, st.daily_send_cap - day_used), 0);
+  -- LinkedIn has caps of its own (SPEC §12): step 1 of a LinkedIn enrolment is the
+  -- connection request (rolling 7 days up to as_of), every later step a message (UTC day).
+  select greatest(st.linkedin_weekly_connect_cap
+                    - count(*) filter (where l.sequence_step = 1
+                                         and l.first_claimed_at > claim_sends.as_of - interval '7 days'), 0),
+         greatest(st.linkedin_daily_message_cap
+                    - count(*) filter (where l.sequence_step > 1 and l.first_claimed_at >= day_start
+                                         and l.first_claimed_at < day_start + interval '24 hours'), 0)
+    into li_connect_room, li_message_room
+    from outreach.send_log l
+   where l.channel = 'linkedin'
+     and l.first_claimed_at > least(claim_sends.as_of - interval '7 days', day_start)
+     and l.first_claimed_at <= greatest(claim_sends.as_of, day_start + interval '24 hours');
 
   -- 3. The oldest takeable sends, locked; a suppressed address is cancelled instead
   --    (then the next rows are looked at, until max_rows are claimed or none is left).
@@ -233,14 +251,18 @@ begin
     cand := array(select d.send_id
                     from outreach.due_sends(claim_sends.as_of) d
                    where d.sender = claim_sends.sender
-                     and (room > 0 or d.first_claimed_at is not null)
+                     and (d.first_claimed_at is not null
+                          or case when d.channel <> 'linkedin' then room > 0
+                                  when (select q.sequence_step from outreach.send_log q where q.send_id = d.send_id) = 1
+                                    then li_connect_room > 0
+                                  else li_message_room > 0 end)
                    order by d.scheduled_at, d.send_id
                    limit want);
     exit when cardinality(cand) = 0;
     round_ids := '{}'::uuid[];
     cancelled := 0;
     for c in
-      select l.send_id, l.first_claimed_at, l.enrolment_id,
+      select l.send_id, l.first_claimed_at, l.enrolment_id, l.channel, l.sequence_step,
              outreach.is_suppressed(case l.channel when 'linkedin' then l.linkedin_url else l.email_to end) as suppressed
         from outreach.send_log l
        where l.send_id = any (cand)
@@ -259,11 +281,17 @@ begin
          where l.enrolment_id = c.enrolment_id
            and (l.send_id = c.send_id or l.stopped_at is null);
         cancelled := cancelled + 1;
-      elsif c.first_claimed_at is not null or room > 0 then
+      elsif c.first_claimed_at is not null then
+        round_ids := round_ids || c.send_id;  -- a re-claim is no new hand-over
+      elsif c.channel <> 'linkedin' and room > 0 then
         round_ids := round_ids || c.send_id;
-        if c.first_claimed_at is null then
-          room := room - 1;
-        end if;
+        room := room - 1;
+      elsif c.channel = 'linkedin' and c.sequence_step = 1 and li_connect_room > 0 then
+        round_ids := round_ids || c.send_id;
+        li_connect_room := li_connect_room - 1;
+      elsif c.channel = 'linkedin' and c.sequence_step > 1 and li_message_room > 0 then
+        round_ids := round_ids || c.send_id;
+        li_message_room := li_message_room - 1;
       end if;
     end loop;
 
@@ -331,7 +359,7 @@ begin
 end
 $$;
 comment on function outreach.claim_sends(uuid, text, int, interval, timestamptz) is
-  'Leases up to max_rows takeable sends of campaigns with this sender, oldest scheduled_at first (for update skip locked): a fresh claim_token, lease_until = as_of + lease, attempt + 1; renders subject and body now and keeps them on the row; steps holds every rendered step for provider-run campaigns. Never more first hand-overs than hourly_send_cap per UTC hour and daily_send_cap per UTC day over all senders; nothing while halted. Cancels sends to suppressed addresses (stop_reason suppressed) and fails sends whose lease expired max_send_attempts times (send_failed). 22023 unknown sender, lease outside 10 s..24 h or max_rows < 1; OR004 bad correlation id.';
+  'Leases up to max_rows takeable sends of campaigns with this sender, oldest scheduled_at first (for update skip locked): a fresh claim_token, lease_until = as_of + lease, attempt + 1; renders subject and body now and keeps them on the row; steps holds every rendered step for provider-run campaigns. Never more first hand-overs of email sends than hourly_send_cap per UTC hour and daily_send_cap per UTC day over all senders, nor of LinkedIn sends than linkedin_weekly_connect_cap connection requests (step 1) in the rolling 7 days up to as_of and linkedin_daily_message_cap messages (later steps) per UTC day; nothing while halted. Cancels sends to suppressed addresses (stop_reason suppressed) and fails sends whose lease expired max_send_attempts times (send_failed). 22023 unknown sender, lease outside 10 s..24 h or max_rows < 1; OR004 bad correlation id.';
 
 -- The rows of a send's enrolment, locked in key order (as record_events locks them),
 -- so an ack or release and a concurrent event never wait on each other in a cycle.

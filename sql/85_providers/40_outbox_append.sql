@@ -53,7 +53,8 @@ as $$
                         where x.enrolment_id = pl.enrolment_id
                           and e.source_system = pl.provider
                           and e.event_ts = st.stopped_at
-                          and e.event_type in ('email_reply', 'email_bounce', 'unsubscribe', 'spam_complaint'))
+                          and e.event_type in ('email_reply', 'linkedin_reply', 'email_bounce', 'unsubscribe',
+                                               'spam_complaint'))
      order by pl.enrolment_id
         on conflict (provider, enrolment_id) where kind = 'stop_lead' do nothing
     returning 1
