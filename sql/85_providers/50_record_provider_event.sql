@@ -4,7 +4,8 @@
 --
 --   1. The enrolment: enrolment_id when given and known (Instantly returns
 --      hub_enrollment_id), else provider_leads by (provider, provider_campaign_id,
---      provider_lead_key(lead_key)). No enrolment: one row in outreach_errors
+--      provider_lead_key(lead_key)), else (a webhook that overtook the push's ack)
+--      the latest claimed step-1 send of that provider campaign to that address. No enrolment: one row in outreach_errors
 --      (OR040, every argument in detail) and a result row with event_id NULL;
 --      nothing raised, so the receiver answers 2xx and the provider stops retrying.
 --   2. The send: the enrolment's row for `step` (NULL: its latest row). A step the
@@ -81,6 +82,19 @@ begin
     select pl.enrolment_id into enr
       from outreach.provider_leads pl
      where pl.provider = prov and pl.provider_campaign_id = camp and pl.lead_key = lkey;
+  end if;
+  -- A webhook may overtake the push's ack (the provider sends at once, the runner acks
+  -- after its response): no provider_leads row yet, but the enrolment is a claimed
+  -- step-1 send of a campaign of this provider to this address.
+  if enr is null and lkey is not null then
+    select l.enrolment_id into enr
+      from outreach.campaigns c
+      join outreach.send_log l on l.campaign_id = c.campaign_id
+     where c.sender = prov and c.provider_campaign_id = camp
+       and l.sequence_step = 1 and l.claimed_at is not null
+       and outreach.provider_lead_key(case when l.channel = 'linkedin' then l.linkedin_url else l.email_to end) = lkey
+     order by l.claimed_at desc
+     limit 1;
   end if;
   if enr is null then
     perform outreach.record_error(
