@@ -28,6 +28,11 @@ export async function seedProviderSends(
        set sender = ${opts.sender}, daily_send_limit = null,
            provider_campaign_id = (select 7000 + count(*) from outreach.campaigns c2 where c2.campaign_name < c.campaign_name)::text`;
   await sql`update outreach.sequences set send_time_preference = 'any'`;
+  if (opts.sender === "heyreach") {
+    // A LinkedIn campaign enrols only people with a profile, within the LinkedIn caps.
+    await sql`update outreach.people set linkedin_url = 'https://www.linkedin.com/in/person-' || left(person_id::text, 8)`;
+    await sql`update outreach.settings set linkedin_weekly_connect_cap = 100000, linkedin_daily_message_cap = 100000`;
+  }
   await sql`select * from outreach.promote(correlation_id => ${randomUUID()}::uuid, max_rows => 100000)`;
   if (opts.sender === "heyreach") {
     await sql`
