@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   const log = makeLogger(config.LOG_LEVEL);
   const correlationId = randomUUID();
   if (senders.length === 0) {
-    log.warn({ component: "dispatch", correlation_id: correlationId, outcome: "no_sender" }, "dispatch: no sender is configured (set SMTP_URL and SMTP_FROM); nothing to do");
+    log.warn({ component: "dispatch", correlation_id: correlationId, outcome: "no_sender" }, "dispatch: no sender is configured (set SMTP_URL and SMTP_FROM, or INSTANTLY_API_KEY, SMARTLEAD_API_KEY or HEYREACH_API_KEY); nothing to do");
   }
 
   // Imported here so that a run against DATABASE_URL never loads the embedded server.
