@@ -87,6 +87,25 @@ export function groupByCampaign(rows: readonly ClaimedSend[]): { groups: Map<str
   return { groups, rejected };
 }
 
+/**
+ * Claimed rows of an email provider, by provider campaign: groupByCampaign, then a row
+ * without a usable email_to is rejected too. The groups hold only rows that can be pushed.
+ */
+export function groupEmailRowsByCampaign(rows: readonly ClaimedSend[]): {
+  groups: Map<string, ClaimedSend[]>;
+  rejected: RejectedRow[];
+} {
+  const { groups, rejected } = groupByCampaign(rows);
+  for (const [campaign, list] of groups) {
+    const usable = list.filter((row) => normaliseEmail(row.email_to) !== null);
+    for (const row of list) {
+      if (normaliseEmail(row.email_to) === null) rejected.push({ send_id: row.send_id, reason: "no usable email_to for an email provider" });
+    }
+    groups.set(campaign, usable);
+  }
+  return { groups, rejected };
+}
+
 /** First name and the rest, from a full name. */
 export function splitName(fullName: string | null | undefined): { first: string; last: string } {
   const parts = (fullName ?? "").trim().split(/\s+/).filter(Boolean);

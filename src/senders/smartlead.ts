@@ -28,7 +28,7 @@ import {
 import {
   blockTarget,
   chunk,
-  groupByCampaign,
+  groupEmailRowsByCampaign,
   hubVariables,
   splitName,
   type ClaimedSend,
@@ -220,14 +220,9 @@ export function buildSmartleadPushes(
   batchSize: number = SMARTLEAD_MAX_LEADS_PER_REQUEST,
 ): { batches: PushBatch[]; rejected: RejectedRow[] } {
   if (batchSize > SMARTLEAD_MAX_LEADS_PER_REQUEST) throw new RangeError(`Smartlead takes at most ${SMARTLEAD_MAX_LEADS_PER_REQUEST} leads per request`);
-  const { groups, rejected } = groupByCampaign(rows);
+  const { groups, rejected } = groupEmailRowsByCampaign(rows);
   const batches: PushBatch[] = [];
-  for (const [campaign, list] of groups) {
-    const usable: ClaimedSend[] = [];
-    for (const row of list) {
-      if (normaliseEmail(row.email_to) === null) rejected.push({ send_id: row.send_id, reason: "no usable email_to for an email provider" });
-      else usable.push(row);
-    }
+  for (const [campaign, usable] of groups) {
     for (const part of chunk(usable, batchSize)) {
       const leadList: SmartleadLead[] = part.map((row) => {
         const name = splitName(row.full_name);
