@@ -2,18 +2,33 @@
 -- Promotion: enrol eligible records, best score first, within caps and limits.
 --------------------------------------------------------------------------------
 
+create or replace function outreach.halted_switches(as_of timestamptz default now())
+returns text[]
+language sql
+stable
+as $$
+  select coalesce(array_agg(k.switch order by k.switch), '{}')
+    from outreach.kill_switch_state k
+   where k.tripped and (k.resumes_at is null or k.resumes_at > halted_switches.as_of)
+     and outreach.checked_time(halted_switches.as_of, 'as_of') is not null
+$$;
+comment on function outreach.halted_switches(timestamptz) is
+  'The kill switches in force at as_of (tripped, and before their resume time or not yet cleared), sorted. The LinkedIn switches (linkedin_weekly_connect_cap, linkedin_daily_message_cap) halt only LinkedIn connection requests and messages; any other one halts everything (sending_halted).';
+
 create or replace function outreach.sending_halted(as_of timestamptz default now())
 returns boolean
 language sql
 stable
 as $$
+  -- Every switch but the two LinkedIn caps, which pause LinkedIn alone (due_sends).
   select exists (
     select 1 from outreach.kill_switch_state k
-     where k.tripped and (k.resumes_at is null or k.resumes_at > sending_halted.as_of))
+     where k.tripped and (k.resumes_at is null or k.resumes_at > sending_halted.as_of)
+       and k.switch not in ('linkedin_weekly_connect_cap', 'linkedin_daily_message_cap'))
    where outreach.checked_time(sending_halted.as_of, 'as_of') is not null
 $$;
 comment on function outreach.sending_halted(timestamptz) is
-  'True while a kill switch is tripped at as_of (until its resume time, or until a person clears it): nothing is promoted or handed to the sender.';
+  'True while a halting kill switch is tripped at as_of (until its resume time, or until a person clears it): nothing is promoted or handed to the sender. The LinkedIn cap switches do not count here: they pause LinkedIn hand-overs only (see halted_switches, due_sends).';
 
 create or replace function outreach.send_capacity(as_of timestamptz default now())
 returns table (daily_used bigint, daily_left bigint, hourly_used bigint, hourly_left bigint)

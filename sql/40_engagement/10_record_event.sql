@@ -252,7 +252,7 @@ begin
                         order by outreach.send_status_rank(outreach.event_send_status(i.event_type)) desc nulls last))[1]
                as top_status,
              min(i.event_ts) filter (where outreach.event_send_status(i.event_type) is not null) as sent_ts,
-             min(i.event_ts) filter (where i.event_type = 'email_delivered') as delivered_ts,
+             min(i.event_ts) filter (where i.event_type in ('email_delivered', 'linkedin_connect_accepted')) as delivered_ts,
              min(i.event_ts) filter (where i.event_type = 'email_open') as opened_ts,
              min(i.event_ts) filter (where i.event_type = 'email_click') as clicked_ts,
              min(i.event_ts) filter (where i.event_type in ('email_reply', 'linkedin_reply')) as replied_ts,

@@ -7,13 +7,28 @@
 --                     until the next UTC midnight.
 --   hourly_send_cap   the same over the UTC clock hour of as_of; paused until the
 --                     hour ends.
---   bounce_rate       messages with an email_bounce / unsubscribe / spam_complaint
+--   bounce_rate       email messages with an email_bounce / unsubscribe / spam_complaint
 --   unsubscribe_rate  event, over messages sent, both by sent_at in the rolling
 --   complaint_rate    window (as_of - rate_window, as_of]; an event counts when its
 --                     event_ts <= as_of; a message counts once however many events
 --                     of the kind it got. Trips when the rate is above the ceiling
 --                     (strictly) and at least rate_min_sample messages were sent;
 --                     halted until a person clears it.
+--   linkedin_weekly_connect_cap
+--                     LinkedIn connection requests in the rolling 7 days (as_of - 7 days,
+--                     as_of]: step-1 LinkedIn sends first handed over in it, and sends a
+--                     provider reported a linkedin_connect_sent for in it (one send counts
+--                     once); trips when the count reaches the cap; pauses LinkedIn
+--                     connection requests until enough of them leave the window (the
+--                     instant the count would drop below the cap).
+--   linkedin_daily_message_cap
+--                     LinkedIn messages in the UTC day of as_of: later-step LinkedIn sends
+--                     first handed over that day, plus linkedin_message_sent events that
+--                     day on step-1 sends (a provider-run campaign's follow-ups); trips
+--                     when the count reaches the cap; pauses LinkedIn messages until the
+--                     next UTC midnight.
+--                     The two LinkedIn switches halt LinkedIn only (outreach.halted_switches,
+--                     due_sends): email keeps going, and sending_halted stays false.
 --   Cooldown          until rate_switch_cooldown after a clearing (as_of <
 --                     cleared_at + cooldown, an as_of before the clearing included),
 --                     only events whose event_ts is after cleared_at count, so the
@@ -48,7 +63,8 @@ as $$
            kill_switch_readings.as_of - make_interval(secs => extract(epoch from st.rate_window)) as window_start,
            make_interval(secs => extract(epoch from st.rate_switch_cooldown)) as cooldown,
            date_trunc('day', kill_switch_readings.as_of, 'UTC') as day_start,
-           date_trunc('hour', kill_switch_readings.as_of, 'UTC') as hour_start
+           date_trunc('hour', kill_switch_readings.as_of, 'UTC') as hour_start,
+           st.linkedin_weekly_connect_cap, st.linkedin_daily_message_cap
       from outreach.settings st
   ), caps as (
     select count(*) filter (where l.scheduled_at >= s.day_start and l.scheduled_at < s.day_start + interval '24 hours') as day_count,
@@ -57,10 +73,31 @@ as $$
       join outreach.send_log l
         on l.send_status <> 'cancelled'
        and l.scheduled_at >= s.day_start and l.scheduled_at < s.day_start + interval '24 hours'
+  ), linkedin as (
+    select (select count(*) from (
+              select l.send_id from outreach.send_log l
+               where l.channel = 'linkedin' and l.sequence_step = 1
+                 and l.first_claimed_at > kill_switch_readings.as_of - interval '7 days'
+                 and l.first_claimed_at <= kill_switch_readings.as_of
+              union
+              select e.send_id from outreach.engagement_events e
+               where e.event_type = 'linkedin_connect_sent'
+                 and e.event_ts > kill_switch_readings.as_of - interval '7 days'
+                 and e.event_ts <= kill_switch_readings.as_of
+                 and e.send_id is not null) c) as connects,
+           (select count(*) from outreach.send_log l, s
+             where l.channel = 'linkedin' and l.sequence_step > 1
+               and l.first_claimed_at >= s.day_start and l.first_claimed_at < s.day_start + interval '24 hours')
+         + (select count(*) from outreach.engagement_events e
+              join outreach.send_log l on l.send_id = e.send_id, s
+             where e.event_type = 'linkedin_message_sent'
+               and e.event_ts >= s.day_start and e.event_ts < s.day_start + interval '24 hours'
+               and l.sequence_step = 1) as messages
   ), sent as (
     select l.send_id
       from s
       join outreach.send_log l on l.sent_at > s.window_start and l.sent_at <= kill_switch_readings.as_of
+     where l.channel = 'email'  -- the rates are email reputation: a LinkedIn message cannot bounce
   ), clearing as (
     -- per rate switch: events must be after this instant (-infinity outside a cooldown)
     select k.switch,
@@ -92,13 +129,15 @@ as $$
          r.sample,
          case when r.is_cap then r.hits >= r.threshold
               else r.sample >= s.rate_min_sample and r.hits > r.threshold * r.sample end
-    from s, caps, rates,
+    from s, caps, rates, linkedin,
          lateral (values
            (1, 'daily_send_cap',   true,  s.daily_send_cap::numeric,  caps.day_count::numeric,  caps.day_count),
            (2, 'hourly_send_cap',  true,  s.hourly_send_cap::numeric, caps.hour_count::numeric, caps.hour_count),
            (3, 'bounce_rate',      false, s.bounce_rate_ceiling,      rates.bounced::numeric,      rates.sent_count),
            (4, 'unsubscribe_rate', false, s.unsubscribe_rate_ceiling, rates.unsubscribed::numeric, rates.sent_count),
-           (5, 'complaint_rate',   false, s.complaint_rate_ceiling,   rates.complained::numeric,   rates.sent_count)
+           (5, 'complaint_rate',   false, s.complaint_rate_ceiling,   rates.complained::numeric,   rates.sent_count),
+           (6, 'linkedin_weekly_connect_cap', true, s.linkedin_weekly_connect_cap::numeric, linkedin.connects::numeric, linkedin.connects),
+           (7, 'linkedin_daily_message_cap',  true, s.linkedin_daily_message_cap::numeric,  linkedin.messages::numeric, linkedin.messages)
          ) as r(pos, switch, is_cap, threshold, hits, sample)
    where outreach.checked_time(kill_switch_readings.as_of, 'as_of') is not null
    order by r.pos;
@@ -122,16 +161,50 @@ as $$
          case r.switch
            when 'daily_send_cap'  then 'halt_until_next_utc_day'
            when 'hourly_send_cap' then 'pause_until_next_hour'
+           when 'linkedin_weekly_connect_cap' then 'pause_linkedin_connects_until_window_frees'
+           when 'linkedin_daily_message_cap' then 'pause_linkedin_messages_until_next_utc_day'
            else 'halt_until_cleared'
          end
     from outreach.kill_switch_readings(kill_switches.as_of) r
     left join outreach.kill_switch_state k on k.switch = r.switch
     cross join lateral (select k.tripped and (k.resumes_at is null or k.resumes_at > kill_switches.as_of) as in_force) f
    order by array_position(array['daily_send_cap', 'hourly_send_cap', 'bounce_rate', 'unsubscribe_rate',
-                                 'complaint_rate'], r.switch);
+                                 'complaint_rate', 'linkedin_weekly_connect_cap',
+                                 'linkedin_daily_message_cap'], r.switch);
 $$;
 comment on function outreach.kill_switches(timestamptz) is
   'The kill-switch board at as_of: one row per switch with its threshold, the value observed now, whether it halts sending (as recorded by check_kill_switches), since and until when, and its action. Writes nothing.';
+
+create or replace function outreach_private.linkedin_connects_resume_at(as_of timestamptz, observed numeric, threshold numeric)
+returns timestamptz
+language sql
+stable
+set search_path = ''
+as $$
+  -- The instant the rolling count of connection requests drops below the cap: the
+  -- (observed - threshold + 1)-th oldest request of the window leaves it 7 days after it.
+  select t.at + interval '7 days'
+    from (
+      select min(x.at) as at, x.send_id
+        from (
+          select l.send_id, l.first_claimed_at as at from outreach.send_log l
+           where l.channel = 'linkedin' and l.sequence_step = 1
+             and l.first_claimed_at > linkedin_connects_resume_at.as_of - interval '7 days'
+             and l.first_claimed_at <= linkedin_connects_resume_at.as_of
+          union all
+          select e.send_id, e.event_ts from outreach.engagement_events e
+           where e.event_type = 'linkedin_connect_sent' and e.send_id is not null
+             and e.event_ts > linkedin_connects_resume_at.as_of - interval '7 days'
+             and e.event_ts <= linkedin_connects_resume_at.as_of
+        ) x
+       group by x.send_id
+    ) t
+   order by t.at
+  offset greatest(linkedin_connects_resume_at.observed - linkedin_connects_resume_at.threshold, 0)
+   limit 1
+$$;
+comment on function outreach_private.linkedin_connects_resume_at(timestamptz, numeric, numeric) is
+  'When a tripped linkedin_weekly_connect_cap stops pausing: the moment enough connection requests have left the rolling 7-day window for the count to drop below the cap.';
 
 create or replace function outreach.check_kill_switches(correlation_id uuid, as_of timestamptz default now())
 returns table (switch text, threshold numeric, observed numeric, tripped boolean,
@@ -180,6 +253,10 @@ begin
                             then date_trunc('day', check_kill_switches.as_of, 'UTC') + interval '24 hours'
                           when 'hourly_send_cap'
                             then date_trunc('hour', check_kill_switches.as_of, 'UTC') + interval '1 hour'
+                          when 'linkedin_daily_message_cap'
+                            then date_trunc('day', check_kill_switches.as_of, 'UTC') + interval '24 hours'
+                          when 'linkedin_weekly_connect_cap'
+                            then outreach_private.linkedin_connects_resume_at(check_kill_switches.as_of, r.observed, r.threshold)
                         end,
            observed   = r.observed,
            threshold  = r.threshold,
@@ -210,11 +287,12 @@ declare
   given text := lower(btrim(clear_kill_switch.switch));
   canonical text;
 begin
-  if given in ('daily_send_cap', 'hourly_send_cap', 'daily_send_limit', 'hourly_send_limit') then
+  if given in ('daily_send_cap', 'hourly_send_cap', 'daily_send_limit', 'hourly_send_limit',
+               'linkedin_weekly_connect_cap', 'linkedin_daily_message_cap') then
     raise exception 'kill switch % is a send cap and cannot be cleared by hand', clear_kill_switch.switch
       using errcode = 'OR023',
-            detail = 'cap switches resume by themselves: the daily cap at the next UTC midnight, the hourly cap when the hour ends',
-            hint = 'Raise daily_send_cap or hourly_send_cap in outreach.settings to send more now.';
+            detail = 'cap switches resume by themselves: the daily caps at the next UTC midnight, the hourly cap when the hour ends, the LinkedIn weekly connection cap when enough requests leave its 7-day window',
+            hint = 'Raise the cap (daily_send_cap, hourly_send_cap, linkedin_weekly_connect_cap, linkedin_daily_message_cap) in outreach.settings to send more now.';
   end if;
   canonical := case
                  when given in ('bounce_rate', 'bounce_rate_ceiling') then 'bounce_rate'

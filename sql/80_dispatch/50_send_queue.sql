@@ -41,7 +41,8 @@ as $$
      and (l.claim_token is null or l.lease_until is null or l.attempt < s.max_send_attempts)
      and (l.retry_after is null or l.retry_after <= due_sends.as_of)
      and nullif(btrim(case l.channel when 'linkedin' then l.linkedin_url else l.email_to end), '') is not null
-     and coalesce(p.email_status, 'unverified') not in ('bounced', 'unsubscribed')
+     -- a bounce makes an address unusable, not a profile; an opt-out holds on every channel
+     and coalesce(p.email_status, 'unverified') not in (case l.channel when 'linkedin' then 'unsubscribed' else 'bounced' end, 'unsubscribed')
      and t.target_status not in ('opted_out', 'paused')
      and o.status <> 'HANDED_OFF'
      and c.campaign_status = 'active'
@@ -49,9 +50,13 @@ as $$
                                  c.send_window_start, c.send_window_end,
                                  coalesce(q.send_time_preference, 'business_hours'))
      and not outreach.sending_halted(due_sends.as_of)
+     -- the LinkedIn caps' switches pause connection requests (step 1) or messages (later steps)
+     and not (l.channel = 'linkedin'
+              and (case when l.sequence_step = 1 then 'linkedin_weekly_connect_cap' else 'linkedin_daily_message_cap' end)
+                  = any (outreach.halted_switches(due_sends.as_of)))
 $$;
 comment on function outreach.due_sends(timestamptz) is
-  'Queued sends a sender may take at as_of by every rule but suppression (status queued, due, not stopped, not leased, not handed over, past retry_after, attempts left, usable address, target and record open, campaign active, no halt, inside the send window), with the campaign''s sender. Inlinable; claim_sends and v_send_queue add the suppression check.';
+  'Queued sends a sender may take at as_of by every rule but suppression (status queued, due, not stopped, not leased, not handed over, past retry_after, attempts left, usable address, target and record open, campaign active, no halt — for a LinkedIn send, its LinkedIn cap switch not in force either —, inside the send window), with the campaign''s sender. Inlinable; claim_sends and v_send_queue add the suppression check.';
 
 create or replace view outreach.v_send_queue
 with (security_invoker = true)

@@ -263,8 +263,17 @@ begin
     cancelled := 0;
     for c in
       select l.send_id, l.first_claimed_at, l.enrolment_id, l.channel, l.sequence_step,
-             outreach.is_suppressed(case l.channel when 'linkedin' then l.linkedin_url else l.email_to end) as suppressed
+             -- Suppression patterns are addresses and domains: an email send by its address,
+             -- a LinkedIn send by its person (opted out, or the person's email suppressed)
+             -- and by the company's domain.
+             case l.channel
+               when 'linkedin' then not outreach.linkedin_usable(l.linkedin_url, p.email, p.email_status)
+                                    or coalesce(t.domain_suppressed, false)
+               else outreach.is_suppressed(l.email_to)
+             end as suppressed
         from outreach.send_log l
+        left join outreach.people p on p.person_id = l.person_id
+        left join outreach.company_target t on t.target_id = l.target_id
        where l.send_id = any (cand)
          -- re-checked on the row as locked (a concurrent stop or hand-over wins)
          and l.send_status = 'queued'

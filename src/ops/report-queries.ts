@@ -73,6 +73,8 @@ export interface CampaignMetricsRow {
   reply_met: boolean | null;
   unsubscribed: number;
   unsubscribe_rate: number | null;
+  /** email or linkedin; null on the no-campaign and overall rows. */
+  channel: string | null;
 }
 
 /**
@@ -91,9 +93,41 @@ export async function campaignMetrics(sql: ReportSql, window?: { from: Date; bef
            m.opened::int as opened, m.open_rate::float8 as open_rate, m.open_target::float8 as open_target, m.open_met,
            m.clicked::int as clicked, m.click_rate::float8 as click_rate,
            m.replied::int as replied, m.reply_rate::float8 as reply_rate, m.reply_target::float8 as reply_target, m.reply_met,
-           m.unsubscribed::int as unsubscribed, m.unsubscribe_rate::float8 as unsubscribe_rate
+           m.unsubscribed::int as unsubscribed, m.unsubscribe_rate::float8 as unsubscribe_rate, m.channel
       from (${rows}) m
      order by m.is_total, m.campaign_id is null, m.campaign_name, m.campaign_id`;
+}
+
+export interface ChannelMetricsRow {
+  channel: string;
+  sent: number;
+  delivered: number;
+  delivered_rate: number | null;
+  bounce_rate: number | null;
+  bounce_met: boolean | null;
+  open_rate: number | null;
+  open_met: boolean | null;
+  replied: number;
+  reply_rate: number | null;
+  reply_met: boolean | null;
+  connects_sent: number | null;
+  connects_accepted: number | null;
+  acceptance_rate: number | null;
+  messages_sent: number | null;
+}
+
+/** KPIs per channel: outreach.v_channel_metrics (the last 30 days), or channel_metrics(from, before). */
+export async function channelMetrics(sql: ReportSql, window?: { from: Date; before: Date }): Promise<ChannelMetricsRow[]> {
+  const rows = window
+    ? sql`select * from outreach.channel_metrics(sent_from => ${window.from}::timestamptz, sent_before => ${window.before}::timestamptz)`
+    : sql`select * from outreach.v_channel_metrics`;
+  return sql<ChannelMetricsRow[]>`
+    select m.channel, m.sent::int as sent, m.delivered::int as delivered, m.delivered_rate::float8 as delivered_rate,
+           m.bounce_rate::float8 as bounce_rate, m.bounce_met, m.open_rate::float8 as open_rate, m.open_met,
+           m.replied::int as replied, m.reply_rate::float8 as reply_rate, m.reply_met,
+           m.connects_sent::int as connects_sent, m.connects_accepted::int as connects_accepted,
+           m.acceptance_rate::float8 as acceptance_rate, m.messages_sent::int as messages_sent
+      from (${rows}) m`;
 }
 
 export interface EvaluationDayRow {

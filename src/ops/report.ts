@@ -6,7 +6,8 @@
  *
  *   - the gate funnel (outreach.v_gate_funnel)
  *   - the KPIs against the PRD's targets: per campaign (outreach.v_campaign_metrics, the
- *     last 30 days, or campaign_metrics over --from/--before) and per UTC day
+ *     last 30 days, or campaign_metrics over --from/--before), per channel (email and
+ *     LinkedIn: outreach.v_channel_metrics / channel_metrics) and per UTC day
  *     (outreach.v_evaluation_daily, the last --days days, default 7)
  *   - the kill-switch board (outreach.kill_switches())
  *   - the sub-hub waterfall (outreach.v_waterfall)
@@ -21,6 +22,7 @@ import { loadConfig } from "../runner/config.ts";
 import { stripControlsDeep, terminalSafeJson } from "./terminal.ts";
 import {
   campaignMetrics,
+  channelMetrics,
   connectReport,
   evaluationDaily,
   funnel,
@@ -28,6 +30,7 @@ import {
   kpiTargets,
   waterfall,
   type CampaignMetricsRow,
+  type ChannelMetricsRow,
   type EvaluationDayRow,
   type FunnelRow,
   type KillSwitchRow,
@@ -41,6 +44,7 @@ export interface ReportData {
   funnel: FunnelRow[];
   kpi_targets: KpiTarget[];
   campaigns: CampaignMetricsRow[];
+  channels: ChannelMetricsRow[];
   daily: EvaluationDayRow[];
   kill_switches: KillSwitchRow[];
   waterfall: WaterfallRow[];
@@ -69,6 +73,7 @@ export async function readReport(url: string, opts: { days?: number; window?: { 
       funnel: await funnel(tx),
       kpi_targets: await kpiTargets(tx),
       campaigns: await campaignMetrics(tx, opts.window),
+      channels: await channelMetrics(tx, opts.window),
       daily: await evaluationDaily(tx, opts.days ?? 7),
       kill_switches: await killSwitches(tx),
       waterfall: await waterfall(tx),
@@ -154,16 +159,39 @@ export function renderText(raw: ReportData, color = false): string {
   }
   out.push(k.toString());
 
+  const withFlag = (rate: number | null, met: boolean | null) => (met === null ? pct(rate) : `${pct(rate)} ${met ? "✓" : "✗"}`);
+  // Per channel: email against the PRD's targets; LinkedIn's connection requests, acceptances and messages.
+  const ch = table(
+    ["channel", "sent", "delivered", "bounce", "open", "reply", "requests", "accepted", "messages"],
+    color,
+    ["left", "right", "right", "right", "right", "right", "right", "right", "right"],
+  );
+  for (const r of data.channels) {
+    const na = (x: string) => (r.channel === "linkedin" ? "—" : x);
+    ch.push([
+      r.channel,
+      int(r.sent),
+      pct(r.delivered_rate),
+      na(withFlag(r.bounce_rate, r.bounce_met)),
+      na(withFlag(r.open_rate, r.open_met)),
+      withFlag(r.reply_rate, r.reply_met),
+      r.connects_sent === null ? "—" : int(r.connects_sent),
+      r.connects_accepted === null ? "—" : `${int(r.connects_accepted)} (${pct(r.acceptance_rate)})`,
+      r.messages_sent === null ? "—" : int(r.messages_sent),
+    ]);
+  }
+  out.push(ch.toString());
+
   const maxSent = Math.max(1, ...data.campaigns.filter((c) => !c.is_total).map((c) => c.sent));
   const c = table(
-    ["campaign", "status", "sent", "delivered", "bounce", "open", "click", "reply", "unsub", ""],
+    ["campaign", "channel", "status", "sent", "delivered", "bounce", "open", "click", "reply", "unsub", ""],
     color,
-    ["left", "left", "right", "right", "right", "right", "right", "right", "right", "left"],
+    ["left", "left", "left", "right", "right", "right", "right", "right", "right", "right", "left"],
   );
-  const withFlag = (rate: number | null, met: boolean | null) => (met === null ? pct(rate) : `${pct(rate)} ${met ? "✓" : "✗"}`);
   for (const r of data.campaigns) {
     c.push([
       r.is_total ? "(all campaigns)" : r.campaign_name,
+      r.channel ?? "",
       r.campaign_status ?? "",
       int(r.sent),
       pct(r.delivered_rate),

@@ -6,12 +6,14 @@ select plan(12);
 \ir ../engagement/_fixtures.sql
 
 select is((select array_agg(switch) from outreach.kill_switches()),
-          array['daily_send_cap', 'hourly_send_cap', 'bounce_rate', 'unsubscribe_rate', 'complaint_rate'],
+          array['daily_send_cap', 'hourly_send_cap', 'bounce_rate', 'unsubscribe_rate', 'complaint_rate',
+                'linkedin_weekly_connect_cap', 'linkedin_daily_message_cap'],
           'one row per switch, caps first');
-select is((select array_agg(threshold) from outreach.kill_switches()), array[200, 30, 0.10, 0.05, 0.003]::numeric[],
+select is((select array_agg(threshold) from outreach.kill_switches()), array[200, 30, 0.10, 0.05, 0.003, 100, 50]::numeric[],
           'thresholds come from settings');
 select is((select array_agg(action) from outreach.kill_switches()),
-          array['halt_until_next_utc_day', 'pause_until_next_hour', 'halt_until_cleared', 'halt_until_cleared', 'halt_until_cleared'],
+          array['halt_until_next_utc_day', 'pause_until_next_hour', 'halt_until_cleared', 'halt_until_cleared', 'halt_until_cleared',
+                'pause_linkedin_connects_until_window_frees', 'pause_linkedin_messages_until_next_utc_day'],
           'each switch states its action');
 select is((select array_agg(provolatile::text order by proname) from pg_proc
             where pronamespace = 'outreach'::regnamespace and proname in ('kill_switches', 'kill_switch_readings')),
@@ -32,7 +34,7 @@ select count(*) from outreach.check_kill_switches(pg_temp.cid());
 select is((select count(*)::int from outreach.kill_switch_history), 1, 'a second check records no second trip');
 
 set local role hub_reader;
-select is((select count(*)::int from outreach.kill_switches()), 5, 'hub_reader reads the board');
+select is((select count(*)::int from outreach.kill_switches()), 7, 'hub_reader reads the board');
 select throws_ok($$select * from outreach.check_kill_switches(gen_random_uuid())$$, '42501', null, 'hub_reader cannot run the check');
 reset role;
 

@@ -82,7 +82,8 @@ describe("npm run report", () => {
     for (const kpi of ["bounce rate", "open rate", "reply rate"]) expect(text).toContain(kpi);
     expect(text).toContain("Candidate evaluation per UTC day");
     expect(text).toContain(new Date().toISOString().slice(0, 10));
-    for (const s of ["daily_send_cap", "hourly_send_cap", "bounce_rate", "unsubscribe_rate", "complaint_rate"]) expect(text).toContain(s);
+    for (const s of ["daily_send_cap", "hourly_send_cap", "bounce_rate", "unsubscribe_rate", "complaint_rate", "linkedin_weekly_connect_cap"]) expect(text).toContain(s);
+    expect(text).toMatch(/linkedin .*—/); // the LinkedIn channel row: no bounce or open rate
     expect(text).toContain("People Intelligence");
     expect(text).toMatch(/█/);
     expect(data.funnel.find((r) => r.reason === "upstream_not_passed")?.records).toBe(3);
@@ -103,14 +104,20 @@ describe("npm run report", () => {
     expect(overall?.sent).toBe(m?.sent);
     expect(overall?.opened).toBe(m?.opened);
     expect(overall?.open_met).toBe(m?.open_met);
-    expect(data.kill_switches.map((k) => k.switch)).toEqual(["daily_send_cap", "hourly_send_cap", "bounce_rate", "unsubscribe_rate", "complaint_rate"]);
+    expect(data.kill_switches.map((k) => k.switch)).toEqual([
+      "daily_send_cap", "hourly_send_cap", "bounce_rate", "unsubscribe_rate", "complaint_rate",
+      "linkedin_weekly_connect_cap", "linkedin_daily_message_cap",
+    ]);
+    const [e] = await db.sql<{ sent: number }[]>`select sent::int from outreach.v_channel_metrics where channel = 'email'`;
+    expect(data.channels.map((c) => c.channel)).toEqual(["email", "linkedin"]);
+    expect(data.channels[0]?.sent).toBe(e?.sent);
     expect(data.waterfall.map((w) => w.hub_id)).toEqual(["company_target", "dol_filings", "people_intelligence", "blog_content", "outreach_execution"]);
   });
 
   it("prints one JSON document with --json", async () => {
     const { text, data } = await render({ json: true });
     const parsed = JSON.parse(text) as ReportData;
-    expect(Object.keys(parsed).sort()).toEqual(["campaigns", "daily", "funnel", "generated_at", "kill_switches", "kpi_targets", "waterfall", "window"]);
+    expect(Object.keys(parsed).sort()).toEqual(["campaigns", "channels", "daily", "funnel", "generated_at", "kill_switches", "kpi_targets", "waterfall", "window"]);
     expect(parsed.funnel).toEqual(data.funnel);
     expect(parsed.kpi_targets.map((t) => [t.kpi, t.target, t.comparison]).sort()).toEqual([
       ["bounce_rate", 0.05, "<"],
