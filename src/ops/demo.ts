@@ -77,6 +77,23 @@ try {
     },
   });
 
+  // LinkedIn through HeyReach: half the people have a profile (chosen by name, so the same
+  // every run), and a LinkedIn campaign with the general campaign's reach and a higher
+  // priority takes the records it has a profile for.
+  say("demo: a LinkedIn campaign (HeyReach) and profile URLs for half the people…");
+  await sql`
+    update outreach.people
+       set linkedin_url = 'https://www.linkedin.com/in/' || lower(title) || '-' || substr(md5(full_name), 1, 10) || '/'
+     where ('x' || substr(md5(full_name), 1, 8))::bit(32)::int % 2 = 0`;
+  await sql`
+    with c as (
+      insert into outreach.campaigns (campaign_name, campaign_status, sender, provider_campaign_id, target_bit_score_min, priority)
+      values ('LinkedIn connect', 'active', 'heyreach', 'demo-heyreach-1', 50, 1)
+      returning campaign_id, campaign_name)
+    insert into outreach.sequences (campaign_id, sequence_name, sequence_order, delay_days, subject_template, body_template)
+    select c.campaign_id, format('%s — step %s', c.campaign_name, s.step), s.step, s.delay, 'Connect', 'Hello'
+      from c cross join (values (1, 0), (2, 3)) s(step, delay)`;
+
   setTaskContext({ sql, log });
   const utils = await makeWorkerUtils({ pgPool });
   await utils.migrate();
@@ -119,7 +136,16 @@ try {
     }
   }
   say(`demo: the sender reports ${events.length} engagement events${booking.length ? " and one booked meeting" : ""}…`);
-  await cycle([["record_events", { events }], ...booking, ["check_kill_switches", {}]]);
+  // HeyReach: the LinkedIn enrolments' connection requests go out and one is accepted.
+  const linkedin = await sql<{ send_id: string }[]>`
+    select l.send_id from outreach.send_log l
+     where l.channel = 'linkedin' and l.send_status = 'queued' order by l.scheduled_at, l.send_id`;
+  const liEvents = linkedin.flatMap((q, i) => [
+    { send_id: q.send_id, event_type: "linkedin_connect_sent", event_ts: at(2), source_system: "heyreach" },
+    ...(i === 0 ? [{ send_id: q.send_id, event_type: "linkedin_connect_accepted", event_ts: at(60), source_system: "heyreach" }] : []),
+  ]);
+  if (liEvents.length) say(`demo: HeyReach reports ${liEvents.length} LinkedIn events…`);
+  await cycle([["record_events", { events: [...events, ...liEvents] }], ...booking, ["check_kill_switches", {}]]);
   await utils.release();
 
   await printReport(sql, new Date(started));
@@ -141,7 +167,8 @@ async function printReport(db: Sql, since: Date): Promise<void> {
   say(f.toString());
 
   const promos = await db<{ company: string; score: string; slot: string; email: string; campaign: string; status: string }[]>`
-    select c.company_name as company, b.score::text as score, p.title as slot, l.email_to as email,
+    select c.company_name as company, b.score::text as score, p.title as slot,
+           coalesce(l.email_to, l.linkedin_url) as email,
            g.campaign_name as campaign, l.send_status as status
       from outreach.send_log l
       join outreach.outreach o on o.outreach_id = l.outreach_id
@@ -154,10 +181,26 @@ async function printReport(db: Sql, since: Date): Promise<void> {
      limit 15`;
   const [count] = await db<{ n: number }[]>`
     select count(*)::int as n from outreach.send_log where scheduled_at >= ${since} and sequence_step = 1`;
-  const p = table(["promoted company", "BIT", "slot", "email", "campaign", "status"]);
+  const p = table(["promoted company", "BIT", "slot", "email or profile", "campaign", "status"]);
   for (const r of promos) p.push([r.company, r.score, r.slot, r.email, r.campaign, r.status]);
   say(`promotions this run: ${count?.n ?? 0} (best 15 shown; the hourly cap decides how many)`);
   say(p.toString());
+
+  const li = await db<{ company: string; profile: string; campaign: string; status: string }[]>`
+    select c.company_name as company, l.linkedin_url as profile, g.campaign_name as campaign, l.send_status as status
+      from outreach.send_log l
+      join outreach.outreach o on o.outreach_id = l.outreach_id
+      join cl.company_identity c on c.sovereign_company_id = o.sovereign_company_id
+      join outreach.campaigns g on g.campaign_id = l.campaign_id
+     where l.scheduled_at >= ${since} and l.channel = 'linkedin' and l.sequence_step = 1
+     order by l.delivered_at nulls last, c.company_name
+     limit 3`;
+  const [liCount] = await db<{ n: number }[]>`
+    select count(*)::int as n from outreach.send_log where scheduled_at >= ${since} and sequence_step = 1 and channel = 'linkedin'`;
+  const lt = table(["LinkedIn enrolment", "profile", "campaign", "status"]);
+  for (const r of li) lt.push([r.company, r.profile, r.campaign, r.status]);
+  say(`LinkedIn enrolments this run: ${liCount?.n ?? 0} (through HeyReach; a reply there stops the company's email too)`);
+  say(lt.toString());
 
   const board = await killSwitchBoard(db);
   const k = table(["kill switch", "threshold", "observed", "tripped", "resumes at", "action"]);
