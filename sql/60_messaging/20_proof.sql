@@ -64,15 +64,13 @@ as $$
         left join cl.company_identity ci on ci.sovereign_company_id = o.sovereign_company_id
         left join outreach.bit_scores b on b.outreach_id = o.outreach_id
         -- The audience: the slot chosen with the pressure class, as outreach.primary_contact
-        -- and candidates choose it (a usable email; its mapped slot, then CEO > CFO > HR).
+        -- and candidates choose it (a usable email; its mapped slot, then CEO > CFO > HR):
+        -- the contact summary company_target keeps exactly (sql/20_gate/15_contact_summary.sql).
         left join lateral (
-          select cs.slot_type, pe.person_id, pe.full_name, pe.title
-            from outreach.company_slot cs
-            join outreach.people pe on pe.person_id = cs.person_id and pe.outreach_id = cs.outreach_id
-           where cs.outreach_id = o.outreach_id
-             and outreach.email_usable(pe.email, pe.email_status)
-           order by outreach.slot_rank(cs.slot_type, outreach.pressure_class_slot(b.pressure_class))
-           limit 1
+          select t.contact_slot as slot_type, pe.person_id, pe.full_name, pe.title
+            from outreach.company_target t
+            join outreach.people pe on pe.person_id = t.contact_person_id
+           where t.outreach_id = o.outreach_id
         ) pc on true
         left join lateral (
           select case when dl.renewal_date >= k.day then dl.renewal_date - k.day end as renewal_days,

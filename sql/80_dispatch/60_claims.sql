@@ -36,93 +36,83 @@ $$;
 comment on function outreach.senders() is
   'The senders a campaign may name (campaigns.sender): queue, smtp, and the providers that run their own steps: instantly, smartlead, heyreach.';
 
--- The message of one send as it is handed over, rendered at as_of.
-create or replace function outreach_private.render_send(send_id uuid, as_of timestamptz)
-returns table (subject text, body text, steps jsonb, proof_line text, unsubscribe_url text,
+-- The messages of a set of sends as they are handed over, rendered at as_of: one
+-- statement for the whole claim (message_context inlines into it), so rendering costs
+-- a join per batch instead of a dozen queries per send.
+drop function if exists outreach_private.render_send(uuid, timestamptz);
+
+create or replace function outreach_private.render_sends(send_ids uuid[], as_of timestamptz)
+returns table (send_id uuid, subject text, body text, steps jsonb, proof_line text, unsubscribe_url text,
                calendar_link text, full_name text, company_name text, problem text)
-language plpgsql
+language sql
 stable
 set search_path = ''
 as $$
-#variable_conflict use_column
-declare
-  r record;
-  m record;
-  who record;
-  tpl record;
-  vals jsonb;
-  unsub text;
-  cal text;
-begin
-  select l.send_id, l.outreach_id, l.person_id, l.proof_line, l.sequence_id, c.campaign_id, c.sender,
-         q.subject_template, q.body_template
-    into r
+  select l.send_id, r.subject, r.body, st.steps, coalesce(m.proof_line, l.proof_line), u.unsub, u.cal,
+         p.full_name, m.placeholder_values ->> 'company_name',
+         case
+           when tp.subject_template is null or tp.body_template is null
+             then format('no template: the step has none and there is no message template for audience %s and pressure class %s',
+                         coalesce(ws.slot_type, m.audience, 'none'), coalesce(m.pressure_class, 'none'))
+           when r.subject is null or r.body is null
+             then format('placeholder {{%s}} has no value',
+                         array_to_string(outreach.missing_placeholders(tp.subject_template, v.vals)
+                                         || outreach.missing_placeholders(tp.body_template, v.vals), '}}, {{'))
+         end
     from outreach.send_log l
     left join outreach.campaigns c on c.campaign_id = l.campaign_id
     left join outreach.sequences q on q.sequence_id = l.sequence_id
-   where l.send_id = render_send.send_id;
-
-  select * into m from outreach.message_context(r.outreach_id, render_send.as_of);
-  -- The person the send goes to, and the slot they hold (the audience).
-  select p.full_name, p.title,
-         (select cs.slot_type from outreach.company_slot cs
-           where cs.person_id = p.person_id order by outreach.slot_rank(cs.slot_type) limit 1) as slot_type
-    into who
-    from outreach.people p
-   where p.person_id = r.person_id;
-
-  unsub := outreach.unsubscribe_url(r.send_id);
-  cal := outreach.calendar_link(r.outreach_id, render_send.as_of);
-  vals := coalesce(m.placeholder_values, '{}'::jsonb)
-          || jsonb_strip_nulls(jsonb_build_object(
-               'first_name', nullif(split_part(btrim(who.full_name), ' ', 1), ''),
-               'full_name', nullif(btrim(who.full_name), ''),
-               'title', nullif(btrim(who.title), ''),
-               'proof_line', coalesce(m.proof_line, r.proof_line),
-               'unsubscribe_url', unsub,
-               'calendar_link', cal,
-               'postal_address', (select nullif(btrim(s.postal_address), '') from outreach.settings s)));
-
-  select t.subject_template, t.body_template into tpl
-    from outreach.message_templates t
-   where t.audience = coalesce(who.slot_type, m.audience) and t.pressure_class = m.pressure_class;
-
-  subject := outreach.try_render_template(coalesce(r.subject_template, tpl.subject_template), vals);
-  body := outreach.try_render_template(coalesce(r.body_template, tpl.body_template), vals);
-  problem := case
-               when coalesce(r.subject_template, tpl.subject_template) is null
-                 or coalesce(r.body_template, tpl.body_template) is null
-                 then format('no template: the step has none and there is no message template for audience %s and pressure class %s',
-                             coalesce(who.slot_type, m.audience, 'none'), coalesce(m.pressure_class, 'none'))
-               when subject is null or body is null
-                 then format('placeholder {{%s}} has no value',
-                             array_to_string(outreach.missing_placeholders(coalesce(r.subject_template, tpl.subject_template), vals)
-                                             || outreach.missing_placeholders(coalesce(r.body_template, tpl.body_template), vals),
-                                             '}}, {{'))
-             end;
-
-  if r.sender in ('instantly', 'smartlead', 'heyreach') then
-    select jsonb_agg(jsonb_build_object(
-             'step', q.sequence_order,
-             'subject', outreach.try_render_template(coalesce(q.subject_template, tpl.subject_template), vals),
-             'body', outreach.try_render_template(coalesce(q.body_template, tpl.body_template), vals),
-             'delay_days', q.delay_days,
-             'delay_hours', q.delay_hours) order by q.sequence_order)
-      into steps
-      from outreach.sequences q
-     where q.campaign_id = r.campaign_id and q.sequence_status = 'active';
-  end if;
-
-  proof_line := coalesce(m.proof_line, r.proof_line);
-  unsubscribe_url := unsub;
-  calendar_link := cal;
-  full_name := who.full_name;
-  company_name := m.placeholder_values ->> 'company_name';
-  return next;
-end
+    cross join lateral outreach.message_context(l.outreach_id, render_sends.as_of) m
+    -- The person the send goes to, and the slot they hold (the audience).
+    left join outreach.people p on p.person_id = l.person_id
+    left join lateral (
+      select cs.slot_type from outreach.company_slot cs
+       where cs.person_id = p.person_id order by outreach.slot_rank(cs.slot_type) limit 1
+    ) ws on true
+    -- offset 0 keeps each lateral a subquery of its own: flattened, every reference to
+    -- u.unsub or v.vals below would sign and build them again.
+    cross join lateral (
+      select outreach.unsubscribe_url(l.send_id) as unsub, outreach.calendar_link(l.outreach_id, render_sends.as_of) as cal
+      offset 0
+    ) u
+    cross join lateral (
+      select coalesce(m.placeholder_values, '{}'::jsonb)
+             || jsonb_strip_nulls(jsonb_build_object(
+                  'first_name', nullif(split_part(btrim(p.full_name), ' ', 1), ''),
+                  'full_name', nullif(btrim(p.full_name), ''),
+                  'title', nullif(btrim(p.title), ''),
+                  'proof_line', coalesce(m.proof_line, l.proof_line),
+                  'unsubscribe_url', u.unsub,
+                  'calendar_link', u.cal,
+                  'postal_address', (select nullif(btrim(s.postal_address), '') from outreach.settings s))) as vals
+      offset 0
+    ) v
+    left join outreach.message_templates t
+      on t.audience = coalesce(ws.slot_type, m.audience) and t.pressure_class = m.pressure_class
+    cross join lateral (
+      select coalesce(q.subject_template, t.subject_template) as subject_template,
+             coalesce(q.body_template, t.body_template) as body_template
+    ) tp
+    cross join lateral (
+      select outreach.try_render_template(tp.subject_template, v.vals) as subject,
+             outreach.try_render_template(tp.body_template, v.vals) as body
+    ) r
+    -- Every active step, rendered, for a campaign the provider runs.
+    left join lateral (
+      select jsonb_agg(jsonb_build_object(
+               'step', qs.sequence_order,
+               'subject', outreach.try_render_template(coalesce(qs.subject_template, t.subject_template), v.vals),
+               'body', outreach.try_render_template(coalesce(qs.body_template, t.body_template), v.vals),
+               'delay_days', qs.delay_days,
+               'delay_hours', qs.delay_hours) order by qs.sequence_order) as steps
+        from outreach.sequences qs
+       where c.sender in ('instantly', 'smartlead', 'heyreach')
+         and qs.campaign_id = c.campaign_id and qs.sequence_status = 'active'
+    ) st on true
+   where l.send_id = any (render_sends.send_ids)
 $$;
-comment on function outreach_private.render_send(uuid, timestamptz) is
-  'The message of one send as handed over at as_of: subject and body from the step''s templates, else the audience × pressure-class template, with {{unsubscribe_url}}, {{calendar_link}}, {{postal_address}} and the messaging placeholders; every active step rendered for a provider-run campaign; problem says why a subject or body is NULL.';
+comment on function outreach_private.render_sends(uuid[], timestamptz) is
+  'The messages of these sends as handed over at as_of, one row each: subject and body from the step''s templates, else the audience × pressure-class template, with {{unsubscribe_url}}, {{calendar_link}}, {{postal_address}} and the messaging placeholders; every active step rendered for a provider-run campaign; problem says why a subject or body is NULL.';
 
 create or replace function outreach.claim_sends(
   correlation_id uuid,
@@ -158,7 +148,6 @@ declare
   claimed     uuid[] := '{}'::uuid[];
   cancelled   int;
   c           record;
-  msg         record;
 begin
   perform outreach.check_correlation_id(claim_sends.correlation_id);
   if claim_sends.sender is null or not (claim_sends.sender = any (outreach.senders())) then
@@ -320,51 +309,34 @@ begin
     exit when cancelled = 0 or want <= 0;
   end loop;
 
-  -- 4. Render each claimed message now, keep what is handed over, return it.
-  for c in
+  -- 4. Render the claimed messages now, in one statement: keep what is handed over,
+  --    record what could not be rendered, return them oldest first.
+  return query
+    with r as materialized (
+      select * from outreach_private.render_sends(claimed, claim_sends.as_of)
+    ), kept as (
+      update outreach.send_log l
+         set subject = r.subject, body = r.body, updated_at = now()
+        from r
+       where l.send_id = r.send_id
+    ), problems as (
+      insert into outreach.outreach_errors (correlation_id, source, sqlstate, message, detail, outreach_id)
+      select claim_sends.correlation_id, 'outreach.claim_sends', 'OR010',
+             format('send %s handed over without a rendered message: %s', r.send_id, r.problem),
+             jsonb_build_object('send_id', r.send_id, 'subject', r.subject is not null, 'body', r.body is not null),
+             l.outreach_id
+        from r
+        join outreach.send_log l on l.send_id = r.send_id
+       where r.problem is not null
+    )
     select l.send_id, l.enrolment_id, l.claim_token, l.lease_until, l.attempt, l.channel, l.email_to,
-           l.linkedin_url, l.campaign_id, cg.provider_campaign_id, l.sequence_step, l.correlation_id,
-           l.outreach_id
-      from outreach.send_log l
+           l.linkedin_url, r.full_name, r.company_name, r.subject, r.body, r.proof_line, r.unsubscribe_url,
+           '<' || r.unsubscribe_url || '>', 'List-Unsubscribe=One-Click'::text, r.calendar_link,
+           l.campaign_id, cg.provider_campaign_id, l.sequence_step, r.steps, l.correlation_id::uuid
+      from r
+      join outreach.send_log l on l.send_id = r.send_id
       join outreach.campaigns cg on cg.campaign_id = l.campaign_id
-     where l.send_id = any (claimed)
-     order by l.scheduled_at, l.send_id
-  loop
-    select * into msg from outreach_private.render_send(c.send_id, claim_sends.as_of);
-    update outreach.send_log l
-       set subject = msg.subject, body = msg.body, updated_at = now()
-     where l.send_id = c.send_id;
-    if msg.problem is not null then
-      perform outreach.record_error(claim_sends.correlation_id, 'outreach.claim_sends',
-                                    format('send %s handed over without a rendered message: %s', c.send_id, msg.problem),
-                                    'OR010', jsonb_build_object('send_id', c.send_id, 'subject', msg.subject is not null,
-                                                                'body', msg.body is not null),
-                                    c.outreach_id);
-    end if;
-    send_id := c.send_id;
-    enrolment_id := c.enrolment_id;
-    claim_token := c.claim_token;
-    lease_until := c.lease_until;
-    attempt := c.attempt;
-    channel := c.channel;
-    email_to := c.email_to;
-    linkedin_url := c.linkedin_url;
-    full_name := msg.full_name;
-    company_name := msg.company_name;
-    subject := msg.subject;
-    body := msg.body;
-    proof_line := msg.proof_line;
-    unsubscribe_url := msg.unsubscribe_url;
-    list_unsubscribe := '<' || msg.unsubscribe_url || '>';
-    list_unsubscribe_post := 'List-Unsubscribe=One-Click';
-    calendar_link := msg.calendar_link;
-    campaign_id := c.campaign_id;
-    provider_campaign_id := c.provider_campaign_id;
-    sequence_step := c.sequence_step;
-    steps := msg.steps;
-    send_correlation_id := c.correlation_id;
-    return next;
-  end loop;
+     order by l.scheduled_at, l.send_id;
 end
 $$;
 comment on function outreach.claim_sends(uuid, text, int, interval, timestamptz) is
