@@ -67,11 +67,13 @@ volatile
 security definer  -- writes what no hub role may write directly (docs/security.md)
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
+set plan_cache_mode = force_custom_plan  -- a plan cached from the sixth call on ignores the values it runs with (twice the time, measured)
 as $$
 #variable_conflict use_column
 declare
   room bigint;
   halted boolean;
+  enrolled bigint;
 begin
   perform outreach.check_correlation_id(promote.correlation_id);
   if promote.max_rows is null or promote.max_rows < 1 then
@@ -243,6 +245,19 @@ begin
       cross join sent s
      where promote.dry_run or s.send_ids ? (k.outreach_id::text)
      order by k.score desc, k.outreach_id;
+
+  -- A bulk enrolment changes what send_log looks like (queued rows, per-record counts)
+  -- faster than autovacuum notices: the next statements on it (record_events, claims,
+  -- the next evaluation) would be planned for the old table. Refresh its statistics
+  -- when this call added more than a tenth of it (at least 1,000 rows).
+  if not promote.dry_run then
+    get diagnostics enrolled = row_count;
+    if enrolled >= 1000
+       and enrolled > 0.1 * greatest((select c.reltuples from pg_catalog.pg_class c
+                                       where c.oid = 'outreach.send_log'::regclass), 0) then
+      analyze outreach.send_log;
+    end if;
+  end if;
 end
 $$;
 comment on function outreach.promote(uuid, int, timestamptz, boolean) is

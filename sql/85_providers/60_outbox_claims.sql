@@ -39,6 +39,7 @@ language plpgsql
 volatile
 security definer
 set search_path = ''
+set plan_cache_mode = force_custom_plan  -- plans fit the values of each call, never a generic one cached from the sixth
 as $$
 #variable_conflict use_column
 declare
