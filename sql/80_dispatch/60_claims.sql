@@ -147,8 +147,11 @@ declare
   cand        uuid[];
   round_ids   uuid[];
   claimed     uuid[] := '{}'::uuid[];
-  cancelled   int;
-  c           record;
+  sup_ids     uuid[];
+  sup_enrolments uuid[];
+  used_email  bigint;
+  used_connect bigint;
+  used_message bigint;
 begin
   perform outreach.check_correlation_id(claim_sends.correlation_id);
   if claim_sends.sender is null or not (claim_sends.sender = any (outreach.senders())) then
@@ -234,13 +237,16 @@ begin
      and l.first_claimed_at > least(claim_sends.as_of - interval '7 days', day_start)
      and l.first_claimed_at <= greatest(claim_sends.as_of, day_start + interval '24 hours');
 
-  -- 3. The oldest takeable sends, locked; a suppressed address is cancelled instead
-  --    (then the next rows are looked at, until max_rows are claimed or none is left).
+  -- 3. The oldest takeable sends, locked (skip locked); a suppressed address is
+  --    cancelled instead; each kind of first hand-over within what its cap leaves (a
+  --    re-claim is no new hand-over). Set-based, round after round until max_rows are
+  --    claimed or nothing takeable is left.
   want := claim_sends.max_rows;
   loop
     cand := array(select d.send_id
                     from outreach.due_sends(claim_sends.as_of) d
                    where d.sender = claim_sends.sender
+                     and not (d.send_id = any (claimed))  -- taken in an earlier round, leased below
                      and (d.first_claimed_at is not null
                           or case when d.channel <> 'linkedin' then room > 0
                                   when (select q.sequence_step from outreach.send_log q where q.send_id = d.send_id) = 1
@@ -249,10 +255,13 @@ begin
                    order by d.scheduled_at, d.send_id
                    limit want);
     exit when cardinality(cand) = 0;
-    round_ids := '{}'::uuid[];
-    cancelled := 0;
-    for c in
-      select l.send_id, l.first_claimed_at, l.enrolment_id, l.channel, l.sequence_step,
+
+    with locked as materialized (
+      select l.send_id, l.enrolment_id, l.scheduled_at,
+             case when l.first_claimed_at is not null then 'reclaim'
+                  when l.channel <> 'linkedin' then 'email'
+                  when l.sequence_step = 1 then 'connect'
+                  else 'message' end as kind,
              -- Suppression patterns are addresses and domains: an email send by its address,
              -- a LinkedIn send by its person (opted out, or the person's email suppressed)
              -- and by the company's domain.
@@ -272,54 +281,61 @@ begin
          and (l.lease_until is null or l.lease_until <= claim_sends.as_of)
        order by l.scheduled_at, l.send_id
          for no key update of l skip locked
-    loop
-      if c.suppressed then
-        update outreach.send_log l
-           set send_status = case when l.send_id = c.send_id then 'cancelled' else l.send_status end,
-               stopped_at = claim_sends.as_of, stop_reason = 'suppressed', updated_at = now()
-         where l.enrolment_id = c.enrolment_id
-           and (l.send_id = c.send_id or l.stopped_at is null);
-        cancelled := cancelled + 1;
-      elsif c.first_claimed_at is not null then
-        round_ids := round_ids || c.send_id;  -- a re-claim is no new hand-over
-      elsif c.channel <> 'linkedin' and room > 0 then
-        round_ids := round_ids || c.send_id;
-        room := room - 1;
-      elsif c.channel = 'linkedin' and c.sequence_step = 1 and li_connect_room > 0 then
-        round_ids := round_ids || c.send_id;
-        li_connect_room := li_connect_room - 1;
-      elsif c.channel = 'linkedin' and c.sequence_step > 1 and li_message_room > 0 then
-        round_ids := round_ids || c.send_id;
-        li_message_room := li_message_room - 1;
-      end if;
-    end loop;
+    ), ranked as (
+      select k.*, row_number() over (partition by k.kind, k.suppressed order by k.scheduled_at, k.send_id) as nth
+        from locked k
+    )
+    select coalesce(array_agg(r.send_id) filter (where r.suppressed), '{}'),
+           coalesce(array_agg(r.enrolment_id) filter (where r.suppressed), '{}'),
+           coalesce(array_agg(r.send_id) filter (where not r.suppressed
+                                                   and (r.kind = 'reclaim'
+                                                        or r.nth <= case r.kind when 'email' then room
+                                                                                when 'connect' then li_connect_room
+                                                                                else li_message_room end)), '{}'),
+           count(*) filter (where not r.suppressed and r.kind = 'email' and r.nth <= room),
+           count(*) filter (where not r.suppressed and r.kind = 'connect' and r.nth <= li_connect_room),
+           count(*) filter (where not r.suppressed and r.kind = 'message' and r.nth <= li_message_room)
+      into sup_ids, sup_enrolments, round_ids, used_email, used_connect, used_message
+      from ranked r;
 
-    update outreach.send_log l
-       set claim_token = gen_random_uuid(),
-           claim_correlation_id = claim_sends.correlation_id,
-           claimed_by = claim_sends.sender,
-           claimed_at = claim_sends.as_of,
-           first_claimed_at = coalesce(l.first_claimed_at, claim_sends.as_of),
-           lease_until = claim_sends.as_of + claim_sends.lease,
-           attempt = l.attempt + 1,
-           retry_after = null,
-           updated_at = now()
-     where l.send_id = any (round_ids);
+    if cardinality(sup_ids) > 0 then
+      update outreach.send_log l
+         set send_status = case when l.send_id = any (sup_ids) then 'cancelled' else l.send_status end,
+             stopped_at = claim_sends.as_of, stop_reason = 'suppressed', updated_at = now()
+       where l.enrolment_id = any (sup_enrolments)
+         and (l.send_id = any (sup_ids) or l.stopped_at is null);
+    end if;
+    room := room - used_email;
+    li_connect_room := li_connect_room - used_connect;
+    li_message_room := li_message_room - used_message;
     claimed := claimed || round_ids;
     want := want - cardinality(round_ids);
-    exit when cancelled = 0 or want <= 0;
+    exit when cardinality(sup_ids) = 0 or want <= 0;
   end loop;
 
-  -- 4. Render the claimed messages now, in one statement: keep what is handed over,
-  --    record what could not be rendered, return them oldest first.
+  -- 4. Render the claimed messages now, in one statement, and lease them with what is
+  --    handed over kept on the row; record what could not be rendered; return them
+  --    oldest first.
   return query
     with r as materialized (
       select * from outreach_private.render_sends(claimed, claim_sends.as_of)
-    ), kept as (
+    ), leased as (
       update outreach.send_log l
-         set subject = r.subject, body = r.body, updated_at = now()
+         set claim_token = gen_random_uuid(),
+             claim_correlation_id = claim_sends.correlation_id,
+             claimed_by = claim_sends.sender,
+             claimed_at = claim_sends.as_of,
+             first_claimed_at = coalesce(l.first_claimed_at, claim_sends.as_of),
+             lease_until = claim_sends.as_of + claim_sends.lease,
+             attempt = l.attempt + 1,
+             retry_after = null,
+             subject = r.subject,
+             body = r.body,
+             updated_at = now()
         from r
        where l.send_id = r.send_id
+      returning l.send_id, l.enrolment_id, l.claim_token, l.lease_until, l.attempt, l.channel, l.email_to,
+                l.linkedin_url, l.campaign_id, l.sequence_step, l.correlation_id, l.outreach_id, l.scheduled_at
     ), problems as (
       insert into outreach.outreach_errors (correlation_id, source, sqlstate, message, detail, outreach_id)
       select claim_sends.correlation_id, 'outreach.claim_sends', 'OR010',
@@ -327,15 +343,15 @@ begin
              jsonb_build_object('send_id', r.send_id, 'subject', r.subject is not null, 'body', r.body is not null),
              l.outreach_id
         from r
-        join outreach.send_log l on l.send_id = r.send_id
+        join leased l on l.send_id = r.send_id
        where r.problem is not null
     )
     select l.send_id, l.enrolment_id, l.claim_token, l.lease_until, l.attempt, l.channel, l.email_to,
            l.linkedin_url, r.full_name, r.company_name, r.subject, r.body, r.proof_line, r.unsubscribe_url,
            '<' || r.unsubscribe_url || '>', 'List-Unsubscribe=One-Click'::text, r.calendar_link,
            l.campaign_id, cg.provider_campaign_id, l.sequence_step, r.steps, l.correlation_id::uuid
-      from r
-      join outreach.send_log l on l.send_id = r.send_id
+      from leased l
+      join r on r.send_id = l.send_id
       join outreach.campaigns cg on cg.campaign_id = l.campaign_id
      order by l.scheduled_at, l.send_id;
 end
