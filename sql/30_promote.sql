@@ -220,24 +220,31 @@ begin
          set status = 'ACTIVE', updated_at = now()
         from locked q
        where o.outreach_id = q.outreach_id and o.status = 'INIT'
+    ), tally as (
+      -- One pass over the evaluation: records grouped by what decided them (a few hundred
+      -- distinct reason lists, not one row per record and reason).
+      select v.blocking_reasons, v.eligible, v.hot, count(*) as records
+        from evaluated v
+       where not promote.dry_run
+       group by v.blocking_reasons, v.eligible, v.hot
     ), run_log as (
       -- The evaluation run: what every record looked like at as_of and what was enrolled.
       insert into outreach.evaluation_runs
              (correlation_id, source, as_of, evaluated, eligible, hot_evaluated, hot_eligible,
               promoted, capacity, halted, blocked_by_reason)
-      select promote.correlation_id, 'outreach.promote', promote.as_of, e.evaluated, e.eligible,
-             e.hot_evaluated, e.hot_eligible, (select count(*) from queued), room, halted,
+      select promote.correlation_id, 'outreach.promote', promote.as_of,
+             coalesce(sum(t.records), 0),
+             coalesce(sum(t.records) filter (where t.eligible), 0),
+             coalesce(sum(t.records) filter (where t.hot), 0),
+             coalesce(sum(t.records) filter (where t.hot and t.eligible), 0),
+             (select count(*) from queued), room, halted,
              (select jsonb_object_agg(k.code, coalesce(b.records, 0) order by k.ord)
                 from unnest(outreach.blocking_reason_codes()) with ordinality k(code, ord)
-                left join (select x.code, count(*) as records
-                             from evaluated v cross join unnest(v.blocking_reasons) x(code)
+                left join (select x.code, sum(g.records) as records
+                             from tally g cross join unnest(g.blocking_reasons) x(code)
                             group by x.code) b on b.code = k.code)
-        from (select count(*) as evaluated,
-                     count(*) filter (where v.eligible) as eligible,
-                     count(*) filter (where v.hot) as hot_evaluated,
-                     count(*) filter (where v.hot and v.eligible) as hot_eligible
-                from evaluated v) e
-       where not promote.dry_run
+        from tally t
+      having not promote.dry_run  -- an aggregate without rows is still one row
     )
     select k.outreach_id, (s.send_ids ->> (k.outreach_id::text))::uuid, k.campaign_id, k.sequence_id,
            k.person_id, k.slot_type, k.email_to
