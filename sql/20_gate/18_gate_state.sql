@@ -161,17 +161,19 @@ begin
      using old_rows o
      where g.outreach_id = o.outreach_id
        and not exists (select 1 from new_rows n where n.outreach_id = o.outreach_id);
-    select array_agg(n.outreach_id order by n.outreach_id) into ids
-      from new_rows n
-      join outreach.gate_state g on g.outreach_id = n.outreach_id
-     where (g.sovereign_company_id, g.spine_status) is distinct from (n.sovereign_company_id, n.status);
-    perform outreach_private.lock_gate_state(ids);
-    update outreach.gate_state g
-       set sovereign_company_id = n.sovereign_company_id, spine_status = n.status
-      from new_rows n
-     where g.outreach_id = n.outreach_id
-       and g.outreach_id = any (ids)
-       and (g.sovereign_company_id, g.spine_status) is distinct from (n.sovereign_company_id, n.status);
+    perform 1
+       from outreach.gate_state g
+       join new_rows n on n.outreach_id = g.outreach_id
+      where (g.sovereign_company_id, g.spine_status) is distinct from (n.sovereign_company_id, n.status)
+      order by g.outreach_id
+        for no key update of g;
+    if found then
+      update outreach.gate_state g
+         set sovereign_company_id = n.sovereign_company_id, spine_status = n.status
+        from new_rows n
+       where g.outreach_id = n.outreach_id
+         and (g.sovereign_company_id, g.spine_status) is distinct from (n.sovereign_company_id, n.status);
+    end if;
   end if;
   -- New records (and re-keyed ones): their whole row, from scratch (a row of another
   -- table can only join a spine row in the statement that creates it through a CTE).
@@ -200,10 +202,15 @@ declare
   ids uuid[];
 begin
   -- Targets gone (deleted, or moved to another record: never in practice): no target.
-  if tg_op in ('DELETE', 'UPDATE') then
+  if tg_op = 'DELETE' then
+    select array_agg(o.outreach_id order by o.outreach_id) into ids from old_rows o;
+  elsif tg_op = 'UPDATE' then
     select array_agg(o.outreach_id order by o.outreach_id) into ids
       from old_rows o
-     where not exists (select 1 from outreach.company_target t where t.outreach_id = o.outreach_id);
+     where not exists (select 1 from new_rows n where n.outreach_id = o.outreach_id)
+       and not exists (select 1 from outreach.company_target t where t.outreach_id = o.outreach_id);
+  end if;
+  if ids is not null then
     perform outreach_private.lock_gate_state(ids);
     update outreach.gate_state g
        set target_id = null, domain = null, email_pattern = null, target_status = null, industry_key = null,
@@ -212,26 +219,28 @@ begin
            contact_linkedin_url = null
      where g.outreach_id = any (ids)
        and g.target_id is not null;
-    if tg_op = 'DELETE' then
-      return null;
-    end if;
   end if;
-  -- Inserted or updated targets: the columns the target owns, from its new rows, where
-  -- they differ (an update of updated_at alone writes nothing).
-  select array_agg(n.outreach_id order by n.outreach_id) into ids
-    from new_rows n
-    join outreach.gate_state g on g.outreach_id = n.outreach_id
-   where (g.target_id, g.domain, g.email_pattern, g.target_status, g.industry_key, g.employee_count, g.filled_slots,
-          g.domain_suppressed, g.contact_person_id, g.contact_slot, g.contact_email, g.contact_li_person_id,
-          g.contact_li_slot, g.contact_linkedin_url)
-         is distinct from
-         (n.target_id, n.domain, n.email_pattern, n.target_status, lower(btrim(n.industry)), n.employee_count,
-          n.filled_slots, n.domain_suppressed, n.contact_person_id, n.contact_slot, n.contact_email,
-          n.contact_li_person_id, n.contact_li_slot, n.contact_linkedin_url);
-  if ids is null then
+  if tg_op = 'DELETE' then
     return null;
   end if;
-  perform outreach_private.lock_gate_state(ids);
+  -- Inserted or updated targets: the columns the target owns, from its new rows, where
+  -- they differ (an update of updated_at alone writes nothing). The rows that differ are
+  -- locked first, in outreach_id order, then written.
+  perform 1
+     from outreach.gate_state g
+     join new_rows n on n.outreach_id = g.outreach_id
+    where (g.target_id, g.domain, g.email_pattern, g.target_status, g.industry_key, g.employee_count, g.filled_slots,
+           g.domain_suppressed, g.contact_person_id, g.contact_slot, g.contact_email, g.contact_li_person_id,
+           g.contact_li_slot, g.contact_linkedin_url)
+          is distinct from
+          (n.target_id, n.domain, n.email_pattern, n.target_status, lower(btrim(n.industry)), n.employee_count,
+           n.filled_slots, n.domain_suppressed, n.contact_person_id, n.contact_slot, n.contact_email,
+           n.contact_li_person_id, n.contact_li_slot, n.contact_linkedin_url)
+    order by g.outreach_id
+      for no key update of g;
+  if not found then
+    return null;
+  end if;
   update outreach.gate_state g
      set target_id = n.target_id, domain = n.domain, email_pattern = n.email_pattern, target_status = n.target_status,
          industry_key = lower(btrim(n.industry)), employee_count = n.employee_count, filled_slots = n.filled_slots,
@@ -240,7 +249,13 @@ begin
          contact_li_slot = n.contact_li_slot, contact_linkedin_url = n.contact_linkedin_url
     from new_rows n
    where g.outreach_id = n.outreach_id
-     and g.outreach_id = any (ids);
+     and (g.target_id, g.domain, g.email_pattern, g.target_status, g.industry_key, g.employee_count, g.filled_slots,
+          g.domain_suppressed, g.contact_person_id, g.contact_slot, g.contact_email, g.contact_li_person_id,
+          g.contact_li_slot, g.contact_linkedin_url)
+         is distinct from
+         (n.target_id, n.domain, n.email_pattern, n.target_status, lower(btrim(n.industry)), n.employee_count,
+          n.filled_slots, n.domain_suppressed, n.contact_person_id, n.contact_slot, n.contact_email,
+          n.contact_li_person_id, n.contact_li_slot, n.contact_linkedin_url);
   return null;
 end
 $$;
@@ -257,32 +272,39 @@ as $$
 declare
   ids uuid[];
 begin
-  if tg_op in ('DELETE', 'UPDATE') then
+  -- Scores gone (deleted, or moved to another record): not scored.
+  if tg_op = 'DELETE' then
+    select array_agg(o.outreach_id order by o.outreach_id) into ids from old_rows o;
+  elsif tg_op = 'UPDATE' then
     select array_agg(o.outreach_id order by o.outreach_id) into ids
       from old_rows o
-     where not exists (select 1 from outreach.bit_scores b where b.outreach_id = o.outreach_id);
+     where not exists (select 1 from new_rows n where n.outreach_id = o.outreach_id)
+       and not exists (select 1 from outreach.bit_scores b where b.outreach_id = o.outreach_id);
+  end if;
+  if ids is not null then
     perform outreach_private.lock_gate_state(ids);
     update outreach.gate_state g
        set bit_score = null, score_tier = null, band = null
      where g.outreach_id = any (ids)
        and (g.bit_score, g.score_tier, g.band) is distinct from (null, null, null);
-    if tg_op = 'DELETE' then
-      return null;
-    end if;
   end if;
-  select array_agg(n.outreach_id order by n.outreach_id) into ids
-    from new_rows n
-    join outreach.gate_state g on g.outreach_id = n.outreach_id
-   where (g.bit_score, g.score_tier, g.band) is distinct from (n.score, n.score_tier, n.band);
-  if ids is null then
+  if tg_op = 'DELETE' then
     return null;
   end if;
-  perform outreach_private.lock_gate_state(ids);
+  perform 1
+     from outreach.gate_state g
+     join new_rows n on n.outreach_id = g.outreach_id
+    where (g.bit_score, g.score_tier, g.band) is distinct from (n.score, n.score_tier, n.band)
+    order by g.outreach_id
+      for no key update of g;
+  if not found then
+    return null;
+  end if;
   update outreach.gate_state g
      set bit_score = n.score, score_tier = n.score_tier, band = n.band
     from new_rows n
    where g.outreach_id = n.outreach_id
-     and g.outreach_id = any (ids);
+     and (g.bit_score, g.score_tier, g.band) is distinct from (n.score, n.score_tier, n.band);
   return null;
 end
 $$;
@@ -435,8 +457,9 @@ begin
          last_sent = case when c.outreach_id = any (coalesce(recompute, '{}')) then g.last_sent
                           else greatest(g.last_sent, c.new_max) end
     from unnest(ids, deltas, maxes) c(outreach_id, delta, new_max)
-   where g.outreach_id = c.outreach_id
-     and (c.delta <> 0 or c.new_max > coalesce(g.last_sent, '-infinity'));
+   where g.outreach_id = c.outreach_id;
+  -- (No test of g.last_sent in the WHERE: a row left out on this statement's snapshot
+  -- would not be re-read after a concurrent writer commits; greatest() in the SET is.)
   if recompute is not null then
     update outreach.gate_state g
        set last_sent = r.last_sent
