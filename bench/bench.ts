@@ -299,8 +299,8 @@ try {
   const scoresOn = await upsertScores(3);
   const slotsOn = await churnSlots();
   const [drift] = await sql<{ n: number }[]>`
-    select (select count(*) from (select * from outreach.gate_state except select * from outreach_private.gate_state_recomputed()) a)::int
-         + (select count(*) from (select * from outreach_private.gate_state_recomputed() except select * from outreach.gate_state) b)::int as n`;
+    select (select count(*) from (select * from outreach_private.gate_state_kept() except select * from outreach_private.gate_state_recomputed()) a)::int
+         + (select count(*) from (select * from outreach_private.gate_state_recomputed() except select * from outreach_private.gate_state_kept()) b)::int as n`;
   result.write_side = {
     bit_scores_upserts: { rows: recordIds.length, without_gate_ms: scoresOff, with_gate_ms: scoresOn, ratio: scoresOn / scoresOff },
     company_slot_updates: { rows: slotIds.length * 6, without_gate_ms: slotsOff, with_gate_ms: slotsOn, ratio: slotsOn / slotsOff },

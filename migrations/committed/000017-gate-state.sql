@@ -1,5 +1,5 @@
 --! Previous: sha1:ddd0ce8680e7a850cb354382ef56f02082f8ec80
---! Hash: sha1:9de2bdbffb2ca538c817e872ac6e1b21562c5fcb
+--! Hash: sha1:385a1ed82dd088f9b03978595677f02a9e1d0cbc
 --! Message: gate state: one kept row per outreach record with what candidates() reads
 
 --------------------------------------------------------------------------------
@@ -42,8 +42,28 @@ create table outreach.gate_state (
   band                 smallint,
   upstream_passed      boolean,
   last_sent            timestamptz,
-  queued_sends         int not null default 0
+  queued_sends         int not null default 0,
+  -- Nothing static stands against the record: the rules of candidates() that read only
+  -- this row (target, domain, pattern, slots, target status, spine, upstream, suppression,
+  -- queued sends) all pass. Computed by PostgreSQL from the row on every write, so it is
+  -- exact whichever trigger wrote the row; candidates() uses it as a shortcut and
+  -- test/sql/gate_state/equals_baseline proves the shortcut changes no answer.
+  static_clear         boolean not null generated always as (
+                         target_id is not null
+                         and coalesce(btrim(domain), '') <> ''
+                         and coalesce(btrim(email_pattern), '') <> ''
+                         and coalesce(filled_slots, 0) > 0
+                         and queued_sends = 0
+                         and coalesce(target_status not in ('paused', 'opted_out', 'exhausted'), false)
+                         and spine_status <> 'HANDED_OFF'
+                         and coalesce(upstream_passed, true)
+                         and not coalesce(domain_suppressed, false)
+                       ) stored
 );
+-- candidates() searches campaigns for the scored records only (about one in seven).
+create index gate_state_scored_idx on outreach.gate_state (outreach_id)
+  include (bit_score, industry_key, employee_count, contact_person_id, contact_li_person_id)
+  where bit_score is not null;
 comment on table outreach.gate_state is
   'Derived, kept by statement triggers: one row per outreach record with what the static rules of candidates() read (spine status, target and contact summary, BIT score, upstream verdict, last send, queued sends). Rebuilt by refresh_gate_state().';
 comment on column outreach.gate_state.spine_status is 'The spine''s status (outreach.outreach.status).';
@@ -53,11 +73,16 @@ comment on column outreach.gate_state.bit_score is 'bit_scores.score, NULL when 
 comment on column outreach.gate_state.upstream_passed is 'Whether every hub before Outreach Execution reported PASS; NULL when no upstream hub reported on the record.';
 comment on column outreach.gate_state.last_sent is 'The latest send_log.sent_at of the record (any status), NULL when nothing was sent.';
 comment on column outreach.gate_state.queued_sends is 'How many of the record''s sends are queued (kept by deltas).';
+comment on column outreach.gate_state.static_clear is
+  'Generated: no rule that reads only this row blocks the record (target, domain, pattern, filled slots, target status, spine status, upstream verdict, suppression, queued sends).';
 
 -- Fill it from the data already there (the same recomputation as
 -- outreach_private.gate_state_recomputed(), written out: sql/ is applied after
 -- every migration, so nothing defined there exists yet on a fresh database).
-insert into outreach.gate_state
+insert into outreach.gate_state (outreach_id, sovereign_company_id, spine_status, target_id, domain, email_pattern,
+                                 target_status, industry_key, employee_count, filled_slots, domain_suppressed,
+                                 contact_person_id, contact_slot, contact_email, contact_li_person_id, contact_li_slot,
+                                 contact_linkedin_url, bit_score, score_tier, band, upstream_passed, last_sent, queued_sends)
 select o.outreach_id, o.sovereign_company_id, o.status,
        t.target_id, t.domain, t.email_pattern, t.target_status, lower(btrim(t.industry)), t.employee_count,
        t.filled_slots, t.domain_suppressed,

@@ -48,10 +48,22 @@ comment on view outreach.v_execution_prerequisites is
 -- The recomputation, from scratch: the authority the kept rows must equal.
 --------------------------------------------------------------------------------
 
+-- The kept columns (every one but the generated static_clear), in table order; the
+-- recomputations below return the same columns.
+-- Drop first: the result type changed (static_clear is not returned).
+drop function if exists outreach_private.gate_state_recomputed();
+drop function if exists outreach_private.gate_state_of(uuid[]);
+
 -- Every record, set-based (hash joins over the aggregates): refresh_gate_state(null)
 -- and the tests' comparison.
 create or replace function outreach_private.gate_state_recomputed()
-returns setof outreach.gate_state
+returns table (
+  outreach_id uuid, sovereign_company_id uuid, spine_status text, target_id uuid, domain text, email_pattern text,
+  target_status text, industry_key text, employee_count int, filled_slots smallint, domain_suppressed boolean,
+  contact_person_id uuid, contact_slot text, contact_email text, contact_li_person_id uuid, contact_li_slot text,
+  contact_linkedin_url text, bit_score numeric, score_tier text, band smallint, upstream_passed boolean,
+  last_sent timestamptz, queued_sends int
+)
 language sql
 stable
 as $$
@@ -91,7 +103,13 @@ comment on function outreach_private.gate_state_recomputed() is
 
 -- The same for a few records, through their indexes (the triggers, refresh of a list).
 create or replace function outreach_private.gate_state_of(outreach_ids uuid[])
-returns setof outreach.gate_state
+returns table (
+  outreach_id uuid, sovereign_company_id uuid, spine_status text, target_id uuid, domain text, email_pattern text,
+  target_status text, industry_key text, employee_count int, filled_slots smallint, domain_suppressed boolean,
+  contact_person_id uuid, contact_slot text, contact_email text, contact_li_person_id uuid, contact_li_slot text,
+  contact_linkedin_url text, bit_score numeric, score_tier text, band smallint, upstream_passed boolean,
+  last_sent timestamptz, queued_sends int
+)
 language sql
 stable
 as $$
@@ -116,6 +134,27 @@ as $$
 $$;
 comment on function outreach_private.gate_state_of(uuid[]) is
   'The gate state of the given outreach records computed from scratch (index lookups per record); records without a spine row are left out.';
+
+-- The kept rows with the same columns, for comparing with the recomputations.
+create or replace function outreach_private.gate_state_kept()
+returns table (
+  outreach_id uuid, sovereign_company_id uuid, spine_status text, target_id uuid, domain text, email_pattern text,
+  target_status text, industry_key text, employee_count int, filled_slots smallint, domain_suppressed boolean,
+  contact_person_id uuid, contact_slot text, contact_email text, contact_li_person_id uuid, contact_li_slot text,
+  contact_linkedin_url text, bit_score numeric, score_tier text, band smallint, upstream_passed boolean,
+  last_sent timestamptz, queued_sends int
+)
+language sql
+stable
+as $$
+  select g.outreach_id, g.sovereign_company_id, g.spine_status, g.target_id, g.domain, g.email_pattern,
+         g.target_status, g.industry_key, g.employee_count, g.filled_slots, g.domain_suppressed,
+         g.contact_person_id, g.contact_slot, g.contact_email, g.contact_li_person_id, g.contact_li_slot,
+         g.contact_linkedin_url, g.bit_score, g.score_tier, g.band, g.upstream_passed, g.last_sent, g.queued_sends
+    from outreach.gate_state g
+$$;
+comment on function outreach_private.gate_state_kept() is
+  'The kept gate state rows, with the columns gate_state_recomputed() returns (all but the generated static_clear).';
 
 -- Several state rows are locked in outreach_id order (one needs no order).
 create or replace function outreach_private.lock_gate_state(outreach_ids uuid[], always boolean default false)
@@ -181,7 +220,10 @@ begin
     from new_rows n
    where not exists (select 1 from outreach.gate_state g where g.outreach_id = n.outreach_id);
   if ids is not null then
-    insert into outreach.gate_state
+    insert into outreach.gate_state (outreach_id, sovereign_company_id, spine_status, target_id, domain, email_pattern,
+                                   target_status, industry_key, employee_count, filled_slots, domain_suppressed,
+                                   contact_person_id, contact_slot, contact_email, contact_li_person_id, contact_li_slot,
+                                   contact_linkedin_url, bit_score, score_tier, band, upstream_passed, last_sent, queued_sends)
     select * from outreach_private.gate_state_of(ids)
         on conflict (outreach_id) do nothing;
   end if;
@@ -533,7 +575,10 @@ begin
     delete from outreach.gate_state g
      where not exists (select 1 from outreach.outreach o where o.outreach_id = g.outreach_id);
     get diagnostics changed = row_count;
-    insert into outreach.gate_state as g
+    insert into outreach.gate_state as g (outreach_id, sovereign_company_id, spine_status, target_id, domain, email_pattern,
+                                   target_status, industry_key, employee_count, filled_slots, domain_suppressed,
+                                   contact_person_id, contact_slot, contact_email, contact_li_person_id, contact_li_slot,
+                                   contact_linkedin_url, bit_score, score_tier, band, upstream_passed, last_sent, queued_sends)
     select * from outreach_private.gate_state_recomputed()
         on conflict (outreach_id) do update
        set sovereign_company_id = excluded.sovereign_company_id, spine_status = excluded.spine_status,
@@ -552,7 +597,10 @@ begin
      where g.outreach_id = any (outreach_ids)
        and not exists (select 1 from outreach.outreach o where o.outreach_id = g.outreach_id);
     get diagnostics changed = row_count;
-    insert into outreach.gate_state as g
+    insert into outreach.gate_state as g (outreach_id, sovereign_company_id, spine_status, target_id, domain, email_pattern,
+                                   target_status, industry_key, employee_count, filled_slots, domain_suppressed,
+                                   contact_person_id, contact_slot, contact_email, contact_li_person_id, contact_li_slot,
+                                   contact_linkedin_url, bit_score, score_tier, band, upstream_passed, last_sent, queued_sends)
     select * from outreach_private.gate_state_of(outreach_ids)
         on conflict (outreach_id) do update
        set sovereign_company_id = excluded.sovereign_company_id, spine_status = excluded.spine_status,

@@ -180,20 +180,26 @@ as $$
              cm.campaign_id, cm.sequence_id,
              -- The same rules as the reasons below, as one short-circuit test (cheapest and
              -- most selective first) so the array is built once; test/sql/gate proves the two agree.
+             -- static_clear (a generated column of the state) is the rules that read only the
+             -- state row: target, domain, pattern, filled slots, target status, spine status,
+             -- upstream verdict, suppression, queued sends.
              coalesce(g.bit_score >= s.bit_threshold, false)
                and coalesce(g.band >= 3, true)
-               and g.target_id is not null
-               and coalesce(btrim(g.domain), '') <> ''
-               and coalesce(btrim(g.email_pattern), '') <> ''
-               and g.filled_slots > 0
-               and g.target_status not in ('paused', 'opted_out', 'exhausted')
+               and g.static_clear
                and cm.campaign_id is not null
-               and g.spine_status <> 'HANDED_OFF'
-               and coalesce(g.upstream_passed, true)
-               and not g.domain_suppressed
                and not coalesce(candidates.as_of < lc.last_sent + s.cooling_off, false)
-               and g.queued_sends = 0
                as eligible,
+             -- The reasons array, built only where it must be: the most common case (an
+             -- unscored record with a usable target and contact, nothing else against it)
+             -- is a constant; every other record gets the full list.
+             -- test/sql/gate_state/equals_baseline proves the shortcut changes nothing.
+             -- (static_clear: the row's own rules all pass, a generated column of the state.)
+             case
+             when g.bit_score is null and g.static_clear and g.contact_person_id is not null
+               then case when candidates.as_of < lc.last_sent + s.cooling_off
+                         then '{bit_below_threshold,cooling_off,no_matching_campaign}'::text[]
+                         else '{bit_below_threshold,no_matching_campaign}'::text[] end
+             else
              array_remove(array[
                case when g.target_id is null then 'no_company_target' end,
                case when g.target_id is not null and coalesce(btrim(g.domain), '') = '' then 'missing_domain' end,
@@ -223,7 +229,8 @@ as $$
                case when g.filled_slots > 0 and g.contact_li_person_id is null and cm.campaign_id is null
                      and coalesce(cm.linkedin_matches, false)
                     then 'no_contact_profile' end
-             ], null) as reasons
+             ], null)
+             end as reasons
         from outreach.gate_state g
         cross join settings s
         -- Last message actually sent to the company, whatever its status became. One
@@ -244,23 +251,21 @@ as $$
         -- the best one by its rank; only a scored record can match, so the search is
         -- driven by the scored rows of the state.
         left join (
-          select sg.outreach_id, m.best, m.email_matches, m.linkedin_matches
+          -- Every (scored record, matching open campaign) pair, grouped by record: a record
+          -- no campaign matches has no row here, which reads as the nulls of none matching.
+          select sg.outreach_id,
+                 min(oc.ord) filter (where case oc.channel when 'linkedin' then sg.contact_li_person_id is not null
+                                                           else sg.contact_person_id is not null end) as best,
+                 bool_or(oc.channel = 'email') as email_matches,
+                 bool_or(oc.channel = 'linkedin') as linkedin_matches
             from outreach.gate_state sg
-            cross join lateral (
-              select min(oc.ord) filter (where a.addressable) as best,
-                     bool_or(oc.channel = 'email') as email_matches,
-                     bool_or(oc.channel = 'linkedin') as linkedin_matches
-                from open_campaigns oc
-                cross join lateral (
-                  select case oc.channel when 'linkedin' then sg.contact_li_person_id is not null
-                                         else sg.contact_person_id is not null end as addressable
-                ) a
-               where sg.bit_score >= oc.min_score
-                 and (oc.industries is null or sg.industry_key = any (oc.industries))
-                 and (oc.min_employees is null or sg.employee_count >= oc.min_employees)
-                 and (oc.max_employees is null or sg.employee_count <= oc.max_employees)
-            ) m
+            join open_campaigns oc
+              on sg.bit_score >= oc.min_score
+             and (oc.industries is null or sg.industry_key = any (oc.industries))
+             and (oc.min_employees is null or sg.employee_count >= oc.min_employees)
+             and (oc.max_employees is null or sg.employee_count <= oc.max_employees)
            where sg.bit_score is not null
+           group by sg.outreach_id
         ) cs on cs.outreach_id = g.outreach_id
         cross join ranked rk
         cross join lateral (

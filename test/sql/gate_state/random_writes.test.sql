@@ -6,10 +6,10 @@ select plan(4);
 \ir ../fixtures.sql
 
 create function pg_temp.drift() returns bigint language sql stable as $$
-  select (select count(*) from (select * from outreach.gate_state except all
+  select (select count(*) from (select * from outreach_private.gate_state_kept() except all
                                 select * from outreach_private.gate_state_recomputed()) a)
        + (select count(*) from (select * from outreach_private.gate_state_recomputed() except all
-                                select * from outreach.gate_state) b)
+                                select * from outreach_private.gate_state_kept()) b)
 $$;
 
 select pg_temp.campaign();
