@@ -1,5 +1,5 @@
 --! Previous: sha1:ddd0ce8680e7a850cb354382ef56f02082f8ec80
---! Hash: sha1:385a1ed82dd088f9b03978595677f02a9e1d0cbc
+--! Hash: sha1:0c5876c44bf64e19beaf1607b1127292b9c0e1ee
 --! Message: gate state: one kept row per outreach record with what candidates() reads
 
 --------------------------------------------------------------------------------
@@ -58,6 +58,30 @@ create table outreach.gate_state (
                          and spine_status <> 'HANDED_OFF'
                          and coalesce(upstream_passed, true)
                          and not coalesce(domain_suppressed, false)
+                       ) stored,
+  -- The blocking reasons of an unscored record that is not in cooling-off, in the order
+  -- of outreach.blocking_reason_codes(): the static rules of candidates(), with
+  -- bit_below_threshold and no_matching_campaign (no score, no campaign); NULL for a
+  -- scored record. Most records are exactly that, so candidates() returns this array as
+  -- it is for them; test/sql/gate_state/equals_baseline proves it equals the full rule.
+  unscored_reasons     text[] generated always as (
+                         case when bit_score is null then array_remove(array[
+                           case when target_id is null then 'no_company_target' end,
+                           case when target_id is not null and coalesce(btrim(domain), '') = '' then 'missing_domain' end,
+                           case when target_id is not null and coalesce(btrim(email_pattern), '') = '' then 'missing_email_pattern' end,
+                           'bit_below_threshold',
+                           case when coalesce(filled_slots, 0) = 0 then 'no_anchor_slot' end,
+                           case when filled_slots > 0 and contact_person_id is null then 'no_contact_email' end,
+                           case when queued_sends > 0 then 'already_in_outreach' end,
+                           case target_status when 'paused' then 'target_paused'
+                                              when 'opted_out' then 'target_opted_out'
+                                              when 'exhausted' then 'target_exhausted' end,
+                           'no_matching_campaign',
+                           case when spine_status = 'HANDED_OFF' then 'handed_off' end,
+                           case when band < 3 then 'band_below_3' end,
+                           case when not upstream_passed then 'upstream_not_passed' end,
+                           case when domain_suppressed then 'suppressed' end
+                         ], null) end
                        ) stored
 );
 -- candidates() searches campaigns for the scored records only (about one in seven).
@@ -73,6 +97,8 @@ comment on column outreach.gate_state.bit_score is 'bit_scores.score, NULL when 
 comment on column outreach.gate_state.upstream_passed is 'Whether every hub before Outreach Execution reported PASS; NULL when no upstream hub reported on the record.';
 comment on column outreach.gate_state.last_sent is 'The latest send_log.sent_at of the record (any status), NULL when nothing was sent.';
 comment on column outreach.gate_state.queued_sends is 'How many of the record''s sends are queued (kept by deltas).';
+comment on column outreach.gate_state.unscored_reasons is
+  'Generated: the blocking reasons of the record while it is unscored and not in cooling-off (candidates() returns them as they are); NULL for a scored record.';
 comment on column outreach.gate_state.static_clear is
   'Generated: no rule that reads only this row blocks the record (target, domain, pattern, filled slots, target status, spine status, upstream verdict, suppression, queued sends).';
 

@@ -119,13 +119,17 @@ as $$
   -- join by them and turns on JIT with optimisation (more than half the time at 95k).
   with settings as materialized (
     select s.bit_threshold, outreach.cooling_off_interval() as cooling_off,
-           (candidates.as_of at time zone 'UTC')::date as utc_day
+           (candidates.as_of at time zone 'UTC')::date as utc_day,
+           -- Sends before this count for the last contact; one after it blocks (exact
+           -- elapsed time, so `as_of < sent + cooling_off` is `sent > as_of - cooling_off`).
+           candidates.as_of + outreach.cooling_off_interval() as counted_before,
+           candidates.as_of - outreach.cooling_off_interval() as blocks_after
       from outreach.settings s
      limit 1
   ),
   -- Campaigns that can take an enrolment at as_of, with their first step.
   open_campaigns as materialized (
-    select c.campaign_id, f.sequence_id, c.channel, coalesce(c.target_bit_score_min, 0) as min_score,
+    select c.campaign_id, f.sequence_id, c.channel, coalesce(c.target_bit_score_min, 0)::numeric as min_score,
            (select array_agg(lower(btrim(i))) from unnest(c.target_industries) i) as industries,
            c.min_employees, c.max_employees, c.priority, c.created_at,
            (c.target_industries is not null)::int + (c.min_employees is not null)::int
@@ -187,18 +191,22 @@ as $$
                and coalesce(g.band >= 3, true)
                and g.static_clear
                and cm.campaign_id is not null
-               and not coalesce(candidates.as_of < lc.last_sent + s.cooling_off, false)
+               and not coalesce(lc.last_sent > s.blocks_after, false)
                as eligible,
-             -- The reasons array, built only where it must be: the most common case (an
-             -- unscored record with a usable target and contact, nothing else against it)
-             -- is a constant; every other record gets the full list.
+             -- The reasons array, built only where it must be: an unscored record out of
+             -- cooling-off (most records) has exactly the static reasons the state keeps in
+             -- its generated column unscored_reasons; every other record gets the full list.
              -- test/sql/gate_state/equals_baseline proves the shortcut changes nothing.
-             -- (static_clear: the row's own rules all pass, a generated column of the state.)
              case
-             when g.bit_score is null and g.static_clear and g.contact_person_id is not null
-               then case when candidates.as_of < lc.last_sent + s.cooling_off
-                         then '{bit_below_threshold,cooling_off,no_matching_campaign}'::text[]
-                         else '{bit_below_threshold,no_matching_campaign}'::text[] end
+             when g.bit_score is null and not coalesce(lc.last_sent > s.blocks_after, false)
+               then g.unscored_reasons
+             -- An eligible record (the same test as eligible above) has none.
+             when coalesce(g.bit_score >= s.bit_threshold, false)
+                  and coalesce(g.band >= 3, true)
+                  and g.static_clear
+                  and cm.campaign_id is not null
+                  and not coalesce(lc.last_sent > s.blocks_after, false)
+               then '{}'::text[]
              else
              array_remove(array[
                case when g.target_id is null then 'no_company_target' end,
@@ -211,7 +219,7 @@ as $$
                case when g.filled_slots > 0 and g.contact_person_id is null and cm.campaign_id is null
                      and (coalesce(cm.email_matches, false) or not coalesce(cm.linkedin_matches, false))
                     then 'no_contact_email' end,
-               case when candidates.as_of < lc.last_sent + s.cooling_off then 'cooling_off' end,
+               case when lc.last_sent > s.blocks_after then 'cooling_off' end,
                case when g.queued_sends > 0 then 'already_in_outreach' end,
                case g.target_status when 'paused' then 'target_paused'
                                     when 'opted_out' then 'target_opted_out'
@@ -239,9 +247,9 @@ as $$
         -- The state keeps the latest sent_at; only when that one is cooling_off or more
         -- after as_of (a past as_of) is the record's log read for the latest one before.
         cross join lateral (
-          select case when g.last_sent < candidates.as_of + s.cooling_off then g.last_sent
+          select case when g.last_sent < s.counted_before then g.last_sent
                       when g.last_sent is not null
-                        then outreach.last_contact_before(g.outreach_id, candidates.as_of + s.cooling_off)
+                        then outreach.last_contact_before(g.outreach_id, s.counted_before)
                  end as last_sent
         ) lc
         -- Most specific matching campaign the record has an address for (an email
