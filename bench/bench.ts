@@ -176,6 +176,14 @@ try {
     one.push(t);
   }
   result.one_company_ms = { p50: pct(one, 50), p99: pct(one, 99), n: one.length };
+  // The same lookups through the baseline (inlined as well), for comparison.
+  for (const id of ids.slice(0, 50)) await sql`select * from bench_baseline.candidates(now()) where outreach_id = ${id}::uuid`;
+  const oneBaseline: number[] = [];
+  for (const id of ids) {
+    const [t] = await time(() => sql`select * from bench_baseline.candidates(now()) where outreach_id = ${id}::uuid`);
+    oneBaseline.push(t);
+  }
+  result.one_company_baseline_ms = { p50: pct(oneBaseline, 50), p99: pct(oneBaseline, 99), n: oneBaseline.length };
 
   // 5. The seeds' way, on a sample, extrapolated to every record.
   const sampleIds = ids.slice(0, Math.min(sample, ids.length));
@@ -314,6 +322,7 @@ try {
   const ev = result.events as { batched: { per_second: number }; one_by_one: { per_second: number } };
   const pr = result.promote as { per_second: number; enrolled: number };
   const oc = result.one_company_ms as { p50: number; p99: number };
+  const ocb = result.one_company_baseline_ms as { p50: number; p99: number };
   const cl = result.claims as { per_second: number; claimed: number };
   const gs = result.gate_state as {
     full_ms: { min: number; median: number }; baseline_full_ms: { min: number; median: number }; full_speedup: number;
@@ -334,6 +343,7 @@ try {
     ["rows differing from the baseline", `${gs.rows_differing_from_baseline}`],
     ["full candidates(), fetched by client (min / median)", `${fe.fetched_ms.min.toFixed(0)} / ${fe.fetched_ms.median.toFixed(0)} ms`],
     ["one company via v_candidates (p50 / p99)", `${oc.p50.toFixed(2)} / ${oc.p99.toFixed(2)} ms`],
+    ["  baseline, same ids (p50 / p99)", `${ocb.p50.toFixed(2)} / ${ocb.p99.toFixed(2)} ms`],
     ["promote, caps lifted", `${pr.per_second.toFixed(0)} enrolments/s (${pr.enrolled})`],
     ["claim_sends (100 a call), caps lifted", `${cl.per_second.toFixed(0)} claims/s (${cl.claimed})`],
     ["record_events, batches of 1,000", `${ev.batched.per_second.toFixed(0)} events/s`],

@@ -1,5 +1,5 @@
 --! Previous: sha1:ddd0ce8680e7a850cb354382ef56f02082f8ec80
---! Hash: sha1:0c5876c44bf64e19beaf1607b1127292b9c0e1ee
+--! Hash: sha1:dd1e7b3838f736453c6e8e75ce09942defa64b98
 --! Message: gate state: one kept row per outreach record with what candidates() reads
 
 --------------------------------------------------------------------------------
@@ -83,7 +83,10 @@ create table outreach.gate_state (
                            case when domain_suppressed then 'suppressed' end
                          ], null) end
                        ) stored
-);
+)
+-- Room on each page for the new version of an updated row (most writes change a status
+-- or a counter, no indexed column: a HOT update, no index entry).
+with (fillfactor = 90);
 -- candidates() searches campaigns for the scored records only (about one in seven).
 create index gate_state_scored_idx on outreach.gate_state (outreach_id)
   include (bit_score, industry_key, employee_count, contact_person_id, contact_li_person_id)

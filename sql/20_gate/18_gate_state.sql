@@ -191,34 +191,41 @@ declare
   ids uuid[];
 begin
   if tg_op = 'DELETE' then
-    delete from outreach.gate_state g using old_rows o where g.outreach_id = o.outreach_id;
+    select array_agg(o.outreach_id) into ids from old_rows o;
+    delete from outreach.gate_state g where g.outreach_id = any (ids);
     return null;
   end if;
   if tg_op = 'UPDATE' then
     -- A record whose id changed (never in practice): gone under the old id.
-    delete from outreach.gate_state g
-     using old_rows o
-     where g.outreach_id = o.outreach_id
-       and not exists (select 1 from new_rows n where n.outreach_id = o.outreach_id);
-    perform 1
-       from outreach.gate_state g
-       join new_rows n on n.outreach_id = g.outreach_id
-      where (g.sovereign_company_id, g.spine_status) is distinct from (n.sovereign_company_id, n.status)
-      order by g.outreach_id
-        for no key update of g;
-    if found then
+    select array_agg(o.outreach_id) into ids
+      from old_rows o
+     where not exists (select 1 from new_rows n where n.outreach_id = o.outreach_id);
+    if ids is not null then
+      delete from outreach.gate_state g where g.outreach_id = any (ids);
+    end if;
+    -- The records whose status (or company) changed: their state rows, found by key.
+    select array_agg(n.outreach_id order by n.outreach_id) into ids
+      from new_rows n
+      join old_rows o on o.outreach_id = n.outreach_id
+     where (n.sovereign_company_id, n.status) is distinct from (o.sovereign_company_id, o.status);
+    if ids is not null then
+      perform outreach_private.lock_gate_state(ids);
       update outreach.gate_state g
          set sovereign_company_id = n.sovereign_company_id, spine_status = n.status
         from new_rows n
-       where g.outreach_id = n.outreach_id
+       where g.outreach_id = any (ids)
+         and g.outreach_id = n.outreach_id
          and (g.sovereign_company_id, g.spine_status) is distinct from (n.sovereign_company_id, n.status);
     end if;
+    -- ... and under its new id, from scratch.
+    select array_agg(n.outreach_id) into ids
+      from new_rows n
+     where not exists (select 1 from old_rows o where o.outreach_id = n.outreach_id);
+  else
+    -- New records: their whole row, from scratch (a row of another table can only join a
+    -- spine row in the statement that creates it, through a CTE).
+    select array_agg(n.outreach_id) into ids from new_rows n;
   end if;
-  -- New records (and re-keyed ones): their whole row, from scratch (a row of another
-  -- table can only join a spine row in the statement that creates it through a CTE).
-  select array_agg(n.outreach_id) into ids
-    from new_rows n
-   where not exists (select 1 from outreach.gate_state g where g.outreach_id = n.outreach_id);
   if ids is not null then
     insert into outreach.gate_state (outreach_id, sovereign_company_id, spine_status, target_id, domain, email_pattern,
                                    target_status, industry_key, employee_count, filled_slots, domain_suppressed,
@@ -266,23 +273,26 @@ begin
     return null;
   end if;
   -- Inserted or updated targets: the columns the target owns, from its new rows, where
-  -- they differ (an update of updated_at alone writes nothing). The rows that differ are
-  -- locked first, in outreach_id order, then written.
-  perform 1
-     from outreach.gate_state g
-     join new_rows n on n.outreach_id = g.outreach_id
-    where (g.target_id, g.domain, g.email_pattern, g.target_status, g.industry_key, g.employee_count, g.filled_slots,
-           g.domain_suppressed, g.contact_person_id, g.contact_slot, g.contact_email, g.contact_li_person_id,
-           g.contact_li_slot, g.contact_linkedin_url)
-          is distinct from
-          (n.target_id, n.domain, n.email_pattern, n.target_status, lower(btrim(n.industry)), n.employee_count,
-           n.filled_slots, n.domain_suppressed, n.contact_person_id, n.contact_slot, n.contact_email,
-           n.contact_li_person_id, n.contact_li_slot, n.contact_linkedin_url)
-    order by g.outreach_id
-      for no key update of g;
-  if not found then
+  -- they differ (an update of updated_at alone writes nothing). Their state rows are
+  -- locked first, in outreach_id order, then written, found by key.
+  if tg_op = 'INSERT' then
+    select array_agg(n.outreach_id order by n.outreach_id) into ids from new_rows n;
+  else
+    select array_agg(n.outreach_id order by n.outreach_id) into ids
+      from new_rows n
+      join old_rows o on o.target_id = n.target_id
+     where (n.outreach_id, n.domain, n.email_pattern, n.target_status, n.industry, n.employee_count, n.filled_slots,
+            n.domain_suppressed, n.contact_person_id, n.contact_slot, n.contact_email, n.contact_li_person_id,
+            n.contact_li_slot, n.contact_linkedin_url)
+           is distinct from
+           (o.outreach_id, o.domain, o.email_pattern, o.target_status, o.industry, o.employee_count, o.filled_slots,
+            o.domain_suppressed, o.contact_person_id, o.contact_slot, o.contact_email, o.contact_li_person_id,
+            o.contact_li_slot, o.contact_linkedin_url);
+  end if;
+  if ids is null then
     return null;
   end if;
+  perform outreach_private.lock_gate_state(ids);
   update outreach.gate_state g
      set target_id = n.target_id, domain = n.domain, email_pattern = n.email_pattern, target_status = n.target_status,
          industry_key = lower(btrim(n.industry)), employee_count = n.employee_count, filled_slots = n.filled_slots,
@@ -290,7 +300,8 @@ begin
          contact_slot = n.contact_slot, contact_email = n.contact_email, contact_li_person_id = n.contact_li_person_id,
          contact_li_slot = n.contact_li_slot, contact_linkedin_url = n.contact_linkedin_url
     from new_rows n
-   where g.outreach_id = n.outreach_id
+   where g.outreach_id = any (ids)
+     and g.outreach_id = n.outreach_id
      and (g.target_id, g.domain, g.email_pattern, g.target_status, g.industry_key, g.employee_count, g.filled_slots,
           g.domain_suppressed, g.contact_person_id, g.contact_slot, g.contact_email, g.contact_li_person_id,
           g.contact_li_slot, g.contact_linkedin_url)
@@ -333,19 +344,23 @@ begin
   if tg_op = 'DELETE' then
     return null;
   end if;
-  perform 1
-     from outreach.gate_state g
-     join new_rows n on n.outreach_id = g.outreach_id
-    where (g.bit_score, g.score_tier, g.band) is distinct from (n.score, n.score_tier, n.band)
-    order by g.outreach_id
-      for no key update of g;
-  if not found then
+  if tg_op = 'INSERT' then
+    select array_agg(n.outreach_id order by n.outreach_id) into ids from new_rows n;
+  else
+    select array_agg(n.outreach_id order by n.outreach_id) into ids
+      from new_rows n
+      left join old_rows o on o.outreach_id = n.outreach_id
+     where (n.score, n.band) is distinct from (o.score, o.band);
+  end if;
+  if ids is null then
     return null;
   end if;
+  perform outreach_private.lock_gate_state(ids);
   update outreach.gate_state g
      set bit_score = n.score, score_tier = n.score_tier, band = n.band
     from new_rows n
-   where g.outreach_id = n.outreach_id
+   where g.outreach_id = any (ids)
+     and g.outreach_id = n.outreach_id
      and (g.bit_score, g.score_tier, g.band) is distinct from (n.score, n.score_tier, n.band);
   return null;
 end
@@ -375,7 +390,8 @@ begin
   update outreach.gate_state g
      set upstream_passed = r.upstream_passed
     from outreach_private.gate_state_of(outreach_ids) r
-   where r.outreach_id = g.outreach_id
+   where g.outreach_id = any (outreach_ids)
+     and r.outreach_id = g.outreach_id
      and g.upstream_passed is distinct from r.upstream_passed;
 end
 $$;
@@ -499,14 +515,16 @@ begin
          last_sent = case when c.outreach_id = any (coalesce(recompute, '{}')) then g.last_sent
                           else greatest(g.last_sent, c.new_max) end
     from unnest(ids, deltas, maxes) c(outreach_id, delta, new_max)
-   where g.outreach_id = c.outreach_id;
+   where g.outreach_id = any (ids)
+     and g.outreach_id = c.outreach_id;
   -- (No test of g.last_sent in the WHERE: a row left out on this statement's snapshot
   -- would not be re-read after a concurrent writer commits; greatest() in the SET is.)
   if recompute is not null then
     update outreach.gate_state g
        set last_sent = r.last_sent
       from outreach_private.gate_state_of(recompute) r
-     where r.outreach_id = g.outreach_id
+     where g.outreach_id = any (recompute)
+       and r.outreach_id = g.outreach_id
        and g.last_sent is distinct from r.last_sent;
   end if;
   return null;
