@@ -298,13 +298,21 @@ try {
     });
     return t;
   };
+  // Each timed round starts from vacuumed tables, so neither inherits the other's dead rows.
+  const vacuum = () =>
+    sql.unsafe(`vacuum (analyze) outreach.bit_scores, outreach.company_slot, outreach.company_target, outreach.gate_state`);
   await upsertScores(1); // every record scored first, so both timed rounds are updates
+  await vacuum();
   await gateTriggers(false);
   const scoresOff = await upsertScores(2);
+  await vacuum();
   const slotsOff = await churnSlots();
   await gateTriggers(true);
+  await vacuum();
   const [refreshMs] = await time(() => sql`select outreach.refresh_gate_state()`);
+  await vacuum();
   const scoresOn = await upsertScores(3);
+  await vacuum();
   const slotsOn = await churnSlots();
   const [drift] = await sql<{ n: number }[]>`
     select (select count(*) from (select * from outreach_private.gate_state_kept() except select * from outreach_private.gate_state_recomputed()) a)::int
