@@ -280,7 +280,7 @@ begin
   else
     select array_agg(n.outreach_id order by n.outreach_id) into ids
       from new_rows n
-      join old_rows o on o.target_id = n.target_id
+      left join old_rows o on o.target_id = n.target_id
      where (n.outreach_id, n.domain, n.email_pattern, n.target_status, n.industry, n.employee_count, n.filled_slots,
             n.domain_suppressed, n.contact_person_id, n.contact_slot, n.contact_email, n.contact_li_person_id,
             n.contact_li_slot, n.contact_linkedin_url)

@@ -2,7 +2,7 @@
 -- (outreach_private.gate_state_recomputed()) after every kind of write to every table
 -- that feeds it: inserts, updates and deletes, one row or many in one statement.
 begin;
-select plan(41);
+select plan(42);
 \ir ../fixtures.sql
 
 -- Rows of the kept state and of the recomputation that the other lacks (0 = equal).
@@ -38,6 +38,8 @@ select is(((pg_temp.state(:'r2')).industry_key, (pg_temp.state(:'r2')).target_st
 select is(pg_temp.drift(), 0::bigint, 'target firmographics and status updated');
 insert into outreach.company_target (outreach_id, domain, email_pattern, industry) values (:'bare', 'bare.example', '{first}', 'Finance');
 select is(pg_temp.drift(), 0::bigint, 'a target inserted for a bare record');
+update outreach.company_target set target_id = gen_random_uuid() where outreach_id = :'bare';
+select is(pg_temp.drift(), 0::bigint, 'a target given a new id');
 delete from outreach.company_target where outreach_id = :'bare';
 select is((pg_temp.state(:'bare')).target_id, null, 'a deleted target is gone from the state');
 select is(pg_temp.drift(), 0::bigint, 'a target deleted');
