@@ -261,25 +261,26 @@ as $$
         left join (
           -- Every (scored record, matching open campaign) pair, grouped by record: a record
           -- no campaign matches has no row here, which reads as the nulls of none matching.
-          select sg.outreach_id,
-                 min(oc.ord) filter (where case oc.channel when 'linkedin' then sg.contact_li_person_id is not null
-                                                           else sg.contact_person_id is not null end) as best,
-                 bool_or(oc.channel = 'email') as email_matches,
-                 bool_or(oc.channel = 'linkedin') as linkedin_matches
-            from outreach.gate_state sg
-            join open_campaigns oc
-              on sg.bit_score >= oc.min_score
-             and (oc.industries is null or sg.industry_key = any (oc.industries))
-             and (oc.min_employees is null or sg.employee_count >= oc.min_employees)
-             and (oc.max_employees is null or sg.employee_count <= oc.max_employees)
-           where sg.bit_score is not null
-           group by sg.outreach_id
-        ) cs on cs.outreach_id = g.outreach_id
-        cross join ranked rk
-        cross join lateral (
-          select rk.campaign_ids[cs.best] as campaign_id, rk.sequence_ids[cs.best] as sequence_id,
-                 rk.channels[cs.best] as channel, cs.email_matches, cs.linkedin_matches
-        ) cm
+          -- The best rank picks the campaign, its first step and its channel by subscript.
+          select m.outreach_id, rk.campaign_ids[m.best] as campaign_id, rk.sequence_ids[m.best] as sequence_id,
+                 rk.channels[m.best] as channel, m.email_matches, m.linkedin_matches
+            from ranked rk
+            cross join (
+              select sg.outreach_id,
+                     min(oc.ord) filter (where case oc.channel when 'linkedin' then sg.contact_li_person_id is not null
+                                                               else sg.contact_person_id is not null end) as best,
+                     bool_or(oc.channel = 'email') as email_matches,
+                     bool_or(oc.channel = 'linkedin') as linkedin_matches
+                from outreach.gate_state sg
+                join open_campaigns oc
+                  on sg.bit_score >= oc.min_score
+                 and (oc.industries is null or sg.industry_key = any (oc.industries))
+                 and (oc.min_employees is null or sg.employee_count >= oc.min_employees)
+                 and (oc.max_employees is null or sg.employee_count <= oc.max_employees)
+               where sg.bit_score is not null
+               group by sg.outreach_id
+            ) m
+        ) cm on cm.outreach_id = g.outreach_id
     ) r
    -- A one-time filter, checked before any table is read: 22004 / 22023 for an unusable as_of.
    where outreach.checked_time(candidates.as_of, 'as_of') is not null
