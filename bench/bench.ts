@@ -4,18 +4,25 @@
  * Builds the synthetic dataset (SPEC §8 rates) in a fresh database on DATABASE_URL's
  * server or an embedded one, then measures:
  *   1. full candidates() evaluation, server side (EXPLAIN ANALYZE, all rows produced) and
- *      fetched by the client, min/median of R runs;
+ *      fetched by the client, min/median of R runs; the same for v_ready; both side by side
+ *      with the baseline (bench/baseline.sql: candidates() before the kept gate state,
+ *      loaded into the bench database as bench_baseline.candidates), whose output must be
+ *      the same; the plans in bench/explain/gate-*-<N>-pg<major>.txt;
  *   2. one company through v_candidates by outreach_id, p50/p99 over 1,000 random ids;
  *   3. promote throughput with caps lifted (enrolments/s);
  *   3b. claim_sends throughput with caps lifted (claims/s, 100 a call), and the plan of its
  *      hot query in bench/explain/claim-sends-hot-<N>-pg<major>.txt;
  *   4. record_events (batches of 1,000) and record_event (one per call) throughput (events/s);
  *   5. the same eligibility decisions made the seeds' way — one company at a time from
- *      the client, a query per company, slot and person — and the ratio to (1).
+ *      the client, a query per company, slot and person — and the ratio to (1);
+ *   6. the write side of the gate state: 100k bit_scores upserts and 300k company_slot
+ *      updates (statements of 1,000 records), with the gate-state triggers disabled and
+ *      enabled, then refresh_gate_state() over everything and a check that the kept state
+ *      equals its recomputation.
  * Prints a table and writes JSON (default bench/results/bench-<N>.json).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -103,12 +110,49 @@ try {
   result.dataset = { ...shape, generate_s: +(genMs / 1000).toFixed(1) };
   say(`bench: dataset ${JSON.stringify(result.dataset)}`);
 
-  // 1. Full evaluation.
-  const server: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const plan = await sql.unsafe(`explain (analyze, timing off, format json) select * from outreach.candidates(now())`);
-    const j = (plan[0] as Record<string, { "Execution Time": number; "Planning Time": number }[]>)["QUERY PLAN"]?.[0];
-    if (j) server.push(j["Execution Time"] + j["Planning Time"]);
+  // 1. Full evaluation, side by side with the baseline (candidates() before the kept state).
+  await sql.unsafe(readFileSync(path.join("bench", "baseline.sql"), "utf8")).simple();
+  const serverMs = async (query: string): Promise<number[]> => {
+    const out: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const plan = await sql.unsafe(`explain (analyze, timing off, format json) ${query}`);
+      const j = (plan[0] as Record<string, { "Execution Time": number; "Planning Time": number }[]>)["QUERY PLAN"]?.[0];
+      if (j) out.push(j["Execution Time"] + j["Planning Time"]);
+    }
+    return out;
+  };
+  const minMed = (xs: number[]) => ({ min: Math.min(...xs), median: median(xs) });
+  const server = await serverMs(`select * from outreach.candidates(now())`);
+  const baselineServer = await serverMs(`select * from bench_baseline.candidates(now())`);
+  const ready = await serverMs(`select * from outreach.v_ready`);
+  const baselineReady = await serverMs(`select * from bench_baseline.candidates(now()) where eligible`);
+  const [diff] = await sql<{ n: number }[]>`
+    select (select count(*) from (select * from outreach.candidates(now()) except all
+                                  select * from bench_baseline.candidates(now())) a)::int
+         + (select count(*) from (select * from bench_baseline.candidates(now()) except all
+                                  select * from outreach.candidates(now())) b)::int as n`;
+  result.gate_state = {
+    full_ms: minMed(server),
+    baseline_full_ms: minMed(baselineServer),
+    full_speedup: median(baselineServer) / median(server),
+    v_ready_ms: minMed(ready),
+    baseline_v_ready_ms: minMed(baselineReady),
+    v_ready_speedup: median(baselineReady) / median(ready),
+    rows_differing_from_baseline: diff?.n,
+  };
+  {
+    const major = (await sql<{ v: string }[]>`select current_setting('server_version_num') as v`)[0]?.v.slice(0, 2) ?? "";
+    const anyId = (await sql<{ id: string }[]>`select outreach_id::text as id from outreach.bit_scores order by outreach_id limit 1`)[0]?.id;
+    const explain = async (q: string) =>
+      (await sql.unsafe(`explain (analyze, buffers) ${q}`)).map((r) => String((r as Record<string, unknown>)["QUERY PLAN"])).join("\n");
+    mkdirSync(path.join("bench", "explain"), { recursive: true });
+    const plans: [string, string][] = [
+      ["gate-full", `select * from outreach.candidates(now())`],
+      ["gate-baseline-full", `select * from bench_baseline.candidates(now())`],
+      ["gate-v_ready", `select * from outreach.v_ready`],
+      ["gate-one", `select * from outreach.v_candidates where outreach_id = '${anyId}'`],
+    ];
+    for (const [name, q] of plans) writeFileSync(path.join("bench", "explain", `${name}-${N}-pg${major}.txt`), `${await explain(q)}\n`);
   }
   const fetched: number[] = [];
   let eligible = 0;
@@ -132,6 +176,14 @@ try {
     one.push(t);
   }
   result.one_company_ms = { p50: pct(one, 50), p99: pct(one, 99), n: one.length };
+  // The same lookups through the baseline (inlined as well), for comparison.
+  for (const id of ids.slice(0, 50)) await sql`select * from bench_baseline.candidates(now()) where outreach_id = ${id}::uuid`;
+  const oneBaseline: number[] = [];
+  for (const id of ids) {
+    const [t] = await time(() => sql`select * from bench_baseline.candidates(now()) where outreach_id = ${id}::uuid`);
+    oneBaseline.push(t);
+  }
+  result.one_company_baseline_ms = { p50: pct(oneBaseline, 50), p99: pct(oneBaseline, 99), n: oneBaseline.length };
 
   // 5. The seeds' way, on a sample, extrapolated to every record.
   const sampleIds = ids.slice(0, Math.min(sample, ids.length));
@@ -210,23 +262,108 @@ try {
     one_by_one: { events: singles.length, ms: singleMs, per_second: singles.length / (singleMs / 1000) },
   };
 
+  // 6. The write side of the gate state: the same statements with its triggers off and on.
+  const gateTriggers = async (on: boolean) => {
+    for (const t of ["outreach", "company_target", "bit_scores", "upstream_status", "hub_registry", "send_log"]) {
+      for (const e of ["insert", "update", "delete"]) {
+        await sql.unsafe(`alter table outreach.${t} ${on ? "enable" : "disable"} trigger gate_state_${e}`);
+      }
+    }
+  };
+  const recordIds = (await sql<{ id: string }[]>`select outreach_id::text as id from outreach.outreach order by outreach_id limit 100000`).map((r) => r.id);
+  const batches = (ids: string[], k: number) => Array.from({ length: Math.ceil(ids.length / k) }, (_, i) => ids.slice(i * k, (i + 1) * k));
+  const upsertScores = async (bump: number) => {
+    const [t] = await time(async () => {
+      for (const b of batches(recordIds, 1000)) {
+        await sql`insert into outreach.bit_scores (outreach_id, score, band, pressure_class, signal_count, last_scored_at)
+                  select id, (hashint8extended(${bump}, hashtext(id::text)) & 65535) % 100, 4, 'COST_PRESSURE', 3, now()
+                    from unnest(${b}::uuid[]) id
+                  on conflict (outreach_id) do update
+                     set score = excluded.score, band = excluded.band, last_scored_at = excluded.last_scored_at, updated_at = now()`;
+      }
+    });
+    return t;
+  };
+  const slotIds = recordIds.slice(0, 50_000);
+  const churnSlots = async () => {
+    // Every slot of 50,000 records emptied, then filled again: 300k slot updates at 3 slots a record.
+    const [t] = await time(async () => {
+      for (const b of batches(slotIds, 1000)) {
+        await sql`update outreach.company_slot set person_id = null, assigned_at = null
+                   where outreach_id = any (${b}::uuid[])`;
+        await sql`update outreach.company_slot cs set person_id = p.person_id, assigned_at = now()
+                    from outreach.people p
+                   where cs.outreach_id = any (${b}::uuid[]) and p.outreach_id = cs.outreach_id and p.title = cs.slot_type`;
+      }
+    });
+    return t;
+  };
+  // Each timed round starts from vacuumed tables, so neither inherits the other's dead rows.
+  const vacuum = () =>
+    sql.unsafe(`vacuum (analyze) outreach.bit_scores, outreach.company_slot, outreach.company_target, outreach.gate_state`);
+  await upsertScores(1); // every record scored first, so both timed rounds are updates
+  await vacuum();
+  await gateTriggers(false);
+  const scoresOff = await upsertScores(2);
+  await vacuum();
+  const slotsOff = await churnSlots();
+  await gateTriggers(true);
+  await vacuum();
+  const [refreshMs] = await time(() => sql`select outreach.refresh_gate_state()`);
+  await vacuum();
+  const scoresOn = await upsertScores(3);
+  await vacuum();
+  const slotsOn = await churnSlots();
+  const [drift] = await sql<{ n: number }[]>`
+    select (select count(*) from (select * from outreach_private.gate_state_kept() except select * from outreach_private.gate_state_recomputed()) a)::int
+         + (select count(*) from (select * from outreach_private.gate_state_recomputed() except select * from outreach_private.gate_state_kept()) b)::int as n`;
+  result.write_side = {
+    bit_scores_upserts: { rows: recordIds.length, without_gate_ms: scoresOff, with_gate_ms: scoresOn, ratio: scoresOn / scoresOff },
+    company_slot_updates: { rows: slotIds.length * 6, without_gate_ms: slotsOff, with_gate_ms: slotsOn, ratio: slotsOn / slotsOff },
+    refresh_all_ms: refreshMs,
+    state_rows_differing_after: drift?.n,
+  };
+
   const t = new Table({ head: ["measure", `N = ${N.toLocaleString("en")}`] });
   const fe = result.full_evaluation as { server_ms: { min: number; median: number }; fetched_ms: { min: number; median: number } };
   const sw = result.seeds_way as { per_company_ms: number; ratio_vs_full_evaluation: number };
   const ev = result.events as { batched: { per_second: number }; one_by_one: { per_second: number } };
   const pr = result.promote as { per_second: number; enrolled: number };
   const oc = result.one_company_ms as { p50: number; p99: number };
+  const ocb = result.one_company_baseline_ms as { p50: number; p99: number };
   const cl = result.claims as { per_second: number; claimed: number };
+  const gs = result.gate_state as {
+    full_ms: { min: number; median: number }; baseline_full_ms: { min: number; median: number }; full_speedup: number;
+    v_ready_ms: { min: number; median: number }; baseline_v_ready_ms: { min: number; median: number }; v_ready_speedup: number;
+    rows_differing_from_baseline: number;
+  };
+  const ws = result.write_side as {
+    bit_scores_upserts: { rows: number; without_gate_ms: number; with_gate_ms: number; ratio: number };
+    company_slot_updates: { rows: number; without_gate_ms: number; with_gate_ms: number; ratio: number };
+    refresh_all_ms: number; state_rows_differing_after: number;
+  };
+  const mm = (x: { min: number; median: number }) => `${x.min.toFixed(1)} / ${x.median.toFixed(1)} ms`;
   t.push(
     ["full candidates(), server (min / median)", `${fe.server_ms.min.toFixed(0)} / ${fe.server_ms.median.toFixed(0)} ms`],
+    ["  baseline (recomputed), server (min / median)", `${mm(gs.baseline_full_ms)} (${gs.full_speedup.toFixed(1)}× slower)`],
+    ["v_ready, server (min / median)", mm(gs.v_ready_ms)],
+    ["  baseline (recomputed), server (min / median)", `${mm(gs.baseline_v_ready_ms)} (${gs.v_ready_speedup.toFixed(1)}× slower)`],
+    ["rows differing from the baseline", `${gs.rows_differing_from_baseline}`],
     ["full candidates(), fetched by client (min / median)", `${fe.fetched_ms.min.toFixed(0)} / ${fe.fetched_ms.median.toFixed(0)} ms`],
     ["one company via v_candidates (p50 / p99)", `${oc.p50.toFixed(2)} / ${oc.p99.toFixed(2)} ms`],
+    ["  baseline, same ids (p50 / p99)", `${ocb.p50.toFixed(2)} / ${ocb.p99.toFixed(2)} ms`],
     ["promote, caps lifted", `${pr.per_second.toFixed(0)} enrolments/s (${pr.enrolled})`],
     ["claim_sends (100 a call), caps lifted", `${cl.per_second.toFixed(0)} claims/s (${cl.claimed})`],
     ["record_events, batches of 1,000", `${ev.batched.per_second.toFixed(0)} events/s`],
     ["record_event, one per call", `${ev.one_by_one.per_second.toFixed(0)} events/s`],
     ["seeds' way, per company", `${sw.per_company_ms.toFixed(2)} ms`],
     ["seeds' way ÷ full evaluation", `${sw.ratio_vs_full_evaluation.toFixed(0)}×`],
+    [`bit_scores upserts (${ws.bit_scores_upserts.rows.toLocaleString("en")}), gate triggers off / on`,
+      `${ws.bit_scores_upserts.without_gate_ms.toFixed(0)} / ${ws.bit_scores_upserts.with_gate_ms.toFixed(0)} ms (${ws.bit_scores_upserts.ratio.toFixed(2)}×)`],
+    [`company_slot updates (${ws.company_slot_updates.rows.toLocaleString("en")}), gate triggers off / on`,
+      `${ws.company_slot_updates.without_gate_ms.toFixed(0)} / ${ws.company_slot_updates.with_gate_ms.toFixed(0)} ms (${ws.company_slot_updates.ratio.toFixed(2)}×)`],
+    ["refresh_gate_state() of every record", `${ws.refresh_all_ms.toFixed(0)} ms`],
+    ["kept state rows differing from a recomputation", `${ws.state_rows_differing_after}`],
   );
   process.stdout.write(`${t.toString()}\n`);
   const file = args.json ?? path.join("bench", "results", `bench-${N}.json`);

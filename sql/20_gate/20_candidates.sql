@@ -24,19 +24,8 @@ $$;
 comment on function outreach.blocking_reason_codes() is
   'Every blocking reason code candidates() can report, in the order it reports them (codes added later are appended, so existing positions never move).';
 
--- The waterfall rule's hubs. A view (not a function): an inlined candidates() reads
--- it with the caller's rights, and hub_reader may select every outreach view.
-create or replace view outreach.v_execution_prerequisites as
-  with recursive prerequisite (hub_id) as (
-    select h.hub_id from outreach.hub_registry h where h.must_pass_before = 'outreach_execution'
-    union
-    select h.hub_id
-      from outreach.hub_registry h
-      join prerequisite p on h.must_pass_before = p.hub_id
-  )
-  select p.hub_id from prerequisite p;
-comment on view outreach.v_execution_prerequisites is
-  'The hubs that must PASS before Outreach Execution (spine doctrine''s waterfall): every hub whose must_pass_before chain leads to it (Company Target, DOL Filings, People Intelligence; not the parallel Blog Content).';
+-- The waterfall rule's hubs (outreach.v_execution_prerequisites) are defined in
+-- 18_gate_state.sql, whose recomputation reads them.
 
 create or replace function outreach.cooling_off_interval()
 returns interval
@@ -67,6 +56,27 @@ end
 $$;
 comment on function outreach.campaign_sends(uuid) is
   'How many non-cancelled sends a campaign has scheduled so far (what total_send_limit caps).';
+
+create or replace function outreach.last_contact_before(outreach_id uuid, before timestamptz)
+returns timestamptz
+language plpgsql
+stable
+parallel safe
+cost 1
+set search_path = ''
+as $$
+begin
+  -- plpgsql on purpose (as campaign_sends): candidates() calls it only for a record whose
+  -- latest send is dated cooling-off or more after as_of, and the planner prices the call,
+  -- not the index scan inside, so every candidates() plan does not look expensive.
+  return (select max(l.sent_at) from outreach.send_log l
+           where l.outreach_id = last_contact_before.outreach_id
+             and l.sent_at is not null
+             and l.sent_at < last_contact_before.before);
+end
+$$;
+comment on function outreach.last_contact_before(uuid, timestamptz) is
+  'The latest sent_at of a record''s messages strictly before a moment (NULL when none): candidates()'' last contact when the kept latest one is too far after as_of to count.';
 
 -- The row type grew (channel, primary_linkedin_url): drop the old one first.
 do $$
@@ -110,28 +120,25 @@ as $$
   with settings as materialized (
     select s.bit_threshold, outreach.cooling_off_interval() as cooling_off,
            (candidates.as_of at time zone 'UTC')::date as utc_day,
-           (select array_agg(p.hub_id) from outreach.v_execution_prerequisites p) as prerequisites
+           -- Sends before this count for the last contact; one after it blocks (exact
+           -- elapsed time, so `as_of < sent + cooling_off` is `sent > as_of - cooling_off`).
+           candidates.as_of + outreach.cooling_off_interval() as counted_before,
+           candidates.as_of - outreach.cooling_off_interval() as blocks_after
       from outreach.settings s
      limit 1
   ),
-  -- Per record with any upstream status row: whether every hub that must pass before
-  -- Outreach Execution reported PASS. The status rows are aggregated once (the hub list
-  -- is an init plan, not a join) and hash-joined below; a record without status rows
-  -- has no row here, so the rule does not apply to it.
-  upstream as (
-    select u.outreach_id,
-           count(*) filter (where u.status = 'PASS' and u.hub_id = any ((select s.prerequisites from settings s)::text[]))
-             >= coalesce((select cardinality(s.prerequisites) from settings s), 0) as passed
-      from outreach.upstream_status u
-     group by u.outreach_id
-  ),
   -- Campaigns that can take an enrolment at as_of, with their first step.
   open_campaigns as materialized (
-    select c.campaign_id, f.sequence_id, c.channel, coalesce(c.target_bit_score_min, 0) as min_score,
+    select c.campaign_id, f.sequence_id, c.channel, coalesce(c.target_bit_score_min, 0)::numeric as min_score,
            (select array_agg(lower(btrim(i))) from unnest(c.target_industries) i) as industries,
            c.min_employees, c.max_employees, c.priority, c.created_at,
            (c.target_industries is not null)::int + (c.min_employees is not null)::int
-             + (c.max_employees is not null)::int + (c.target_bit_score_min is not null)::int as specificity
+             + (c.max_employees is not null)::int + (c.target_bit_score_min is not null)::int as specificity,
+           -- The matching order (most specific, then priority, then oldest, then id) as one
+           -- rank, so a record's search is a plain min() instead of a sort per record.
+           row_number() over (order by (c.target_industries is not null)::int + (c.min_employees is not null)::int
+                                         + (c.max_employees is not null)::int + (c.target_bit_score_min is not null)::int desc,
+                                       c.priority desc, c.created_at, c.campaign_id) as ord
       from outreach.campaigns c
       cross join settings s
       join lateral (
@@ -145,115 +152,135 @@ as $$
        and (c.start_date is null or c.start_date <= s.utc_day)
        and (c.end_date is null or c.end_date >= s.utc_day)
        and (c.total_send_limit is null or outreach.campaign_sends(c.campaign_id) < c.total_send_limit)
+  ),
+  -- The open campaigns by rank, as arrays: a record's best rank picks its campaign by
+  -- subscript (one row, so the planner never mistakes it for a join to reorder).
+  ranked as materialized (
+    select array_agg(oc.campaign_id order by oc.ord) as campaign_ids,
+           array_agg(oc.sequence_id order by oc.ord) as sequence_ids,
+           array_agg(oc.channel order by oc.ord) as channels
+      from open_campaigns oc
   )
   select r.outreach_id, r.sovereign_company_id, r.target_id, r.domain, r.email_pattern,
          r.bit_score, r.score_tier, r.primary_person_id, r.primary_slot, r.primary_email,
          r.last_contacted_at, r.cooling_off_until, r.campaign_id, r.sequence_id,
          r.eligible, r.reasons as blocking_reasons, r.channel, r.primary_linkedin_url
     from (
-      select o.outreach_id, o.sovereign_company_id, t.target_id, t.domain, t.email_pattern,
-             b.score as bit_score, b.score_tier,
+      -- The static rules read the kept state (outreach.gate_state, one row per record,
+      -- sql/20_gate/18_gate_state.sql); the BIT threshold, cooling-off and the campaign
+      -- search are evaluated here, at as_of.
+      select g.outreach_id, g.sovereign_company_id, g.target_id, g.domain, g.email_pattern,
+             g.bit_score, g.score_tier,
              -- The contact summary (kept by triggers) is primary_contact(id, record's pressure class);
              -- for a LinkedIn campaign its LinkedIn half (same slot order, usable profiles).
-             case when cm.channel = 'linkedin' then t.contact_li_person_id else t.contact_person_id end
+             case when cm.channel = 'linkedin' then g.contact_li_person_id else g.contact_person_id end
                as primary_person_id,
-             case when cm.channel = 'linkedin' then t.contact_li_slot else t.contact_slot end as primary_slot,
-             case when cm.channel = 'linkedin' then null else t.contact_email end as primary_email,
+             case when cm.channel = 'linkedin' then g.contact_li_slot else g.contact_slot end as primary_slot,
+             case when cm.channel = 'linkedin' then null else g.contact_email end as primary_email,
              cm.channel,
-             case when cm.channel = 'linkedin' then t.contact_linkedin_url end as primary_linkedin_url,
+             case when cm.channel = 'linkedin' then g.contact_linkedin_url end as primary_linkedin_url,
              lc.last_sent as last_contacted_at,
              lc.last_sent + s.cooling_off as cooling_off_until,
              cm.campaign_id, cm.sequence_id,
              -- The same rules as the reasons below, as one short-circuit test (cheapest and
              -- most selective first) so the array is built once; test/sql/gate proves the two agree.
-             coalesce(b.score >= s.bit_threshold, false)
-               and coalesce(b.band >= 3, true)
-               and t.target_id is not null
-               and coalesce(btrim(t.domain), '') <> ''
-               and coalesce(btrim(t.email_pattern), '') <> ''
-               and t.filled_slots > 0
-               and t.target_status not in ('paused', 'opted_out', 'exhausted')
+             -- static_clear (a generated column of the state) is the rules that read only the
+             -- state row: target, domain, pattern, filled slots, target status, spine status,
+             -- upstream verdict, suppression, queued sends.
+             coalesce(g.bit_score >= s.bit_threshold, false)
+               and coalesce(g.band >= 3, true)
+               and g.static_clear
                and cm.campaign_id is not null
-               and o.status <> 'HANDED_OFF'
-               and coalesce(up.passed, true)
-               and not t.domain_suppressed
-               and not coalesce(candidates.as_of < lc.last_sent + s.cooling_off, false)
-               and o.outreach_id not in (select q.outreach_id from outreach.send_log q where q.send_status = 'queued')
+               and not coalesce(lc.last_sent > s.blocks_after, false)
                as eligible,
+             -- The reasons array, built only where it must be: an unscored record out of
+             -- cooling-off (most records) has exactly the static reasons the state keeps in
+             -- its generated column unscored_reasons; every other record gets the full list.
+             -- test/sql/gate_state/equals_baseline proves the shortcut changes nothing.
+             case
+             when g.bit_score is null and not coalesce(lc.last_sent > s.blocks_after, false)
+               then g.unscored_reasons
+             -- An eligible record (the same test as eligible above) has none.
+             when coalesce(g.bit_score >= s.bit_threshold, false)
+                  and coalesce(g.band >= 3, true)
+                  and g.static_clear
+                  and cm.campaign_id is not null
+                  and not coalesce(lc.last_sent > s.blocks_after, false)
+               then '{}'::text[]
+             else
              array_remove(array[
-               case when t.target_id is null then 'no_company_target' end,
-               case when t.target_id is not null and coalesce(btrim(t.domain), '') = '' then 'missing_domain' end,
-               case when t.target_id is not null and coalesce(btrim(t.email_pattern), '') = '' then 'missing_email_pattern' end,
-               case when b.score is null or b.score < s.bit_threshold then 'bit_below_threshold' end,
-               case when coalesce(t.filled_slots, 0) = 0 then 'no_anchor_slot' end,
+               case when g.target_id is null then 'no_company_target' end,
+               case when g.target_id is not null and coalesce(btrim(g.domain), '') = '' then 'missing_domain' end,
+               case when g.target_id is not null and coalesce(btrim(g.email_pattern), '') = '' then 'missing_email_pattern' end,
+               case when g.bit_score is null or g.bit_score < s.bit_threshold then 'bit_below_threshold' end,
+               case when coalesce(g.filled_slots, 0) = 0 then 'no_anchor_slot' end,
                -- No address for any matching campaign: the email contact is missing and an email
                -- campaign matches (or no LinkedIn one does, as before channels).
-               case when t.filled_slots > 0 and t.contact_person_id is null and cm.campaign_id is null
+               case when g.filled_slots > 0 and g.contact_person_id is null and cm.campaign_id is null
                      and (coalesce(cm.email_matches, false) or not coalesce(cm.linkedin_matches, false))
                     then 'no_contact_email' end,
-               case when candidates.as_of < lc.last_sent + s.cooling_off then 'cooling_off' end,
-               case when o.outreach_id in (select q.outreach_id from outreach.send_log q where q.send_status = 'queued')
-                    then 'already_in_outreach' end,
-               case t.target_status when 'paused' then 'target_paused'
+               case when lc.last_sent > s.blocks_after then 'cooling_off' end,
+               case when g.queued_sends > 0 then 'already_in_outreach' end,
+               case g.target_status when 'paused' then 'target_paused'
                                     when 'opted_out' then 'target_opted_out'
                                     when 'exhausted' then 'target_exhausted' end,
                case when not coalesce(cm.email_matches or cm.linkedin_matches, false) then 'no_matching_campaign' end,
-               case when o.status = 'HANDED_OFF' then 'handed_off' end,
+               case when g.spine_status = 'HANDED_OFF' then 'handed_off' end,
                -- A BIT band, where there is one, must be 3 or more (messaging seed); no band → the score decides.
-               case when b.band < 3 then 'band_below_3' end,
+               case when g.band < 3 then 'band_below_3' end,
                -- A record the upstream hubs report on: each hub before Outreach Execution must have PASSed.
-               case when not up.passed then 'upstream_not_passed' end,
+               case when not g.upstream_passed then 'upstream_not_passed' end,
                -- The target's domain (or a parent domain) is on the suppression list (kept by triggers).
-               case when t.domain_suppressed then 'suppressed' end,
+               case when g.domain_suppressed then 'suppressed' end,
                -- A LinkedIn campaign matches, no campaign the record has an address for does,
                -- and no slotted person has a usable profile.
-               case when t.filled_slots > 0 and t.contact_li_person_id is null and cm.campaign_id is null
+               case when g.filled_slots > 0 and g.contact_li_person_id is null and cm.campaign_id is null
                      and coalesce(cm.linkedin_matches, false)
                     then 'no_contact_profile' end
-             ], null) as reasons
-        from outreach.outreach o
+             ], null)
+             end as reasons
+        from outreach.gate_state g
         cross join settings s
-        left join outreach.company_target t on t.outreach_id = o.outreach_id
-        left join outreach.bit_scores b on b.outreach_id = o.outreach_id
-        left join upstream up on up.outreach_id = o.outreach_id
         -- Last message actually sent to the company, whatever its status became. One
         -- dated after as_of counts too (a sender's fast clock, an as_of in the past):
         -- any message less than cooling_off away from as_of, on either side, blocks it.
-        left join (
-          select l.outreach_id, max(l.sent_at) as last_sent
-            from outreach.send_log l
-           where l.sent_at is not null and l.sent_at < candidates.as_of + outreach.cooling_off_interval()
-           group by l.outreach_id
-        ) lc on lc.outreach_id = o.outreach_id
+        -- The state keeps the latest sent_at; only when that one is cooling_off or more
+        -- after as_of (a past as_of) is the record's log read for the latest one before.
+        cross join lateral (
+          select case when g.last_sent < s.counted_before then g.last_sent
+                      when g.last_sent is not null
+                        then outreach.last_contact_before(g.outreach_id, s.counted_before)
+                 end as last_sent
+        ) lc
         -- Most specific matching campaign the record has an address for (an email
         -- contact for an email campaign, a profile for a LinkedIn one), then priority,
         -- then oldest, then id; and whether any email / LinkedIn campaign matches at all
-        -- (for the no_contact_* reasons). One pass over the open campaigns per record.
-        -- Only a scored record can match, so the search is driven by bit_scores.
+        -- (for the no_contact_* reasons). One pass over the open campaigns per record,
+        -- the best one by its rank; only a scored record can match, so the search is
+        -- driven by the scored rows of the state.
         left join (
-          select sb.outreach_id, m.campaign_id, m.sequence_id, m.channel, m.email_matches, m.linkedin_matches
-            from outreach.bit_scores sb
-            left join outreach.company_target st on st.outreach_id = sb.outreach_id
-            cross join lateral (
-              select (array_agg(oc.campaign_id order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id)
-                        filter (where a.addressable))[1] as campaign_id,
-                     (array_agg(oc.sequence_id order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id)
-                        filter (where a.addressable))[1] as sequence_id,
-                     (array_agg(oc.channel order by oc.specificity desc, oc.priority desc, oc.created_at, oc.campaign_id)
-                        filter (where a.addressable))[1] as channel,
+          -- Every (scored record, matching open campaign) pair, grouped by record: a record
+          -- no campaign matches has no row here, which reads as the nulls of none matching.
+          -- The best rank picks the campaign, its first step and its channel by subscript.
+          select m.outreach_id, rk.campaign_ids[m.best] as campaign_id, rk.sequence_ids[m.best] as sequence_id,
+                 rk.channels[m.best] as channel, m.email_matches, m.linkedin_matches
+            from ranked rk
+            cross join (
+              select sg.outreach_id,
+                     min(oc.ord) filter (where case oc.channel when 'linkedin' then sg.contact_li_person_id is not null
+                                                               else sg.contact_person_id is not null end) as best,
                      bool_or(oc.channel = 'email') as email_matches,
                      bool_or(oc.channel = 'linkedin') as linkedin_matches
-                from open_campaigns oc
-                cross join lateral (
-                  select case oc.channel when 'linkedin' then st.contact_li_person_id is not null
-                                         else st.contact_person_id is not null end as addressable
-                ) a
-               where sb.score >= oc.min_score
-                 and (oc.industries is null or lower(btrim(st.industry)) = any (oc.industries))
-                 and (oc.min_employees is null or st.employee_count >= oc.min_employees)
-                 and (oc.max_employees is null or st.employee_count <= oc.max_employees)
+                from outreach.gate_state sg
+                join open_campaigns oc
+                  on sg.bit_score >= oc.min_score
+                 and (oc.industries is null or sg.industry_key = any (oc.industries))
+                 and (oc.min_employees is null or sg.employee_count >= oc.min_employees)
+                 and (oc.max_employees is null or sg.employee_count <= oc.max_employees)
+               where sg.bit_score is not null
+               group by sg.outreach_id
             ) m
-        ) cm on cm.outreach_id = o.outreach_id
+        ) cm on cm.outreach_id = g.outreach_id
     ) r
    -- A one-time filter, checked before any table is read: 22004 / 22023 for an unusable as_of.
    where outreach.checked_time(candidates.as_of, 'as_of') is not null

@@ -164,7 +164,9 @@ async function fill(sql: Sql, opts: GenerateOptions): Promise<void> {
   progress("send history", total, total);
 
   await run(`drop table gen`);
-  // The contact-summary triggers rewrote every target row once: vacuum, then fresh statistics.
-  await run(`vacuum (analyze) outreach.company_target, outreach.company_slot, outreach.people, outreach.outreach, outreach.bit_scores, outreach.send_log`);
+  // The contact-summary triggers rewrote every target row once, and the gate-state triggers
+  // (sql/20_gate/18_gate_state.sql, which kept outreach.gate_state exact all along) every
+  // state row: vacuum, then fresh statistics.
+  await run(`vacuum (analyze) outreach.company_target, outreach.company_slot, outreach.people, outreach.outreach, outreach.bit_scores, outreach.send_log, outreach.gate_state`);
   progress("vacuum analyze", 1, 1);
 }

@@ -1,0 +1,141 @@
+-- Two sessions write different tables that feed one record's gate state at the same
+-- time (committed data through dblink, READ COMMITTED): neither change is lost, the
+-- counters add up, and last_sent is right when one session deletes the latest send
+-- while the other adds one.
+begin;
+select plan(7);
+
+create function pg_temp.drift() returns bigint language sql stable as $$
+  select (select count(*) from (select * from outreach_private.gate_state_kept() except all
+                                select * from outreach_private.gate_state_recomputed()) a)
+       + (select count(*) from (select * from outreach_private.gate_state_recomputed() except all
+                                select * from outreach_private.gate_state_kept()) b)
+$$;
+
+select current_setting('oeh.test_dsn') as dsn \gset
+select dblink_connect('a', :'dsn');
+select dblink_connect('b', :'dsn');
+
+-- Three records, committed.
+select oid from dblink('a', $$
+  with c as (insert into cl.company_identity (company_name) select 'Racing ' || n from generate_series(1, 3) n returning sovereign_company_id),
+       o as (select outreach.init_outreach(c.sovereign_company_id, gen_random_uuid()) as oid from c),
+       t as (insert into outreach.company_target (outreach_id, domain, email_pattern, industry)
+             select oid, 'r.example', '{first}', 'Retail' from o returning outreach_id)
+  select string_agg(outreach_id::text, ',' order by outreach_id) from t $$) as t(oid text) \gset
+select split_part(:'oid', ',', 1) as r1, split_part(:'oid', ',', 2) as r2, split_part(:'oid', ',', 3) as r3 \gset
+
+-- 1. a: the target of r1 and r2 (one statement); b: the scores of r2 and r1 (one statement,
+--    the other order). b waits for a's state rows, then writes only its own columns.
+select dblink_exec('a', 'begin');
+select dblink_exec('b', 'begin');
+select dblink_exec('a', format($$update outreach.company_target set domain = 'changed.example', employee_count = 42
+                                  where outreach_id in (%L, %L)$$, :'r1', :'r2'));
+select dblink_send_query('b', format($$insert into outreach.bit_scores (outreach_id, score, band)
+                                       values (%L, 70, 4), (%L, 71, 4)$$, :'r2', :'r1'));
+select pg_sleep(0.2);
+select dblink_exec('a', 'commit');
+select * from dblink_get_result('b') as t(x text);
+select dblink_get_result('b', false);
+select dblink_exec('b', 'commit');
+select is((select array_agg((g.domain, g.employee_count, g.bit_score)::text order by g.bit_score) from outreach.gate_state g
+            where g.outreach_id in (:'r1', :'r2')),
+          array['(changed.example,42,70)', '(changed.example,42,71)'],
+          'target and score written at once by two sessions: both kept');
+
+-- 2. a: a queued send and an upstream status for r1; b: a sent message and the spine
+--    status of r1, then each commits.
+select dblink_exec('a', 'begin');
+select dblink_exec('b', 'begin');
+select dblink_exec('a', format($$insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, correlation_id)
+                                 select outreach_id, target_id, 'q@x.example', 'queued', now(), gen_random_uuid()
+                                   from outreach.company_target where outreach_id = %L$$, :'r1'));
+select dblink_exec('a', format($$insert into outreach.upstream_status (outreach_id, hub_id, status) values (%L, 'company_target', 'PASS')$$, :'r1'));
+select dblink_send_query('b', format($$with s as (insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, sent_at, correlation_id)
+                                        select outreach_id, target_id, 's@x.example', 'sent', now(), now() - interval '3 days', gen_random_uuid()
+                                          from outreach.company_target where outreach_id = %L returning 1)
+                                        select count(*) from s$$, :'r1'));
+select pg_sleep(0.2);
+select dblink_exec('a', 'commit');
+select * from dblink_get_result('b') as t(x bigint);
+select dblink_get_result('b', false);
+select dblink_exec('b', format($$update outreach.outreach set status = 'PAUSED' where outreach_id = %L$$, :'r1'));
+select dblink_exec('b', 'commit');
+select is((select (g.queued_sends, g.last_sent is not null, g.upstream_passed, g.spine_status)::text
+             from outreach.gate_state g where g.outreach_id = :'r1'),
+          '(1,t,f,PAUSED)', 'a queued send, an upstream status, a sent message and the spine status at once: all kept');
+
+-- 3. Two sessions each add a queued send to different records and cancel the other's
+--    old one: every delta counts.
+select dblink_exec('a', 'begin');
+select dblink_exec('b', 'begin');
+select dblink_exec('a', format($$insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, correlation_id)
+                                 select outreach_id, target_id, 'q@x.example', 'queued', now(), gen_random_uuid()
+                                   from outreach.company_target where outreach_id = %L$$, :'r2'));
+select dblink_send_query('b', format($$update outreach.send_log set send_status = 'cancelled'
+                                        where outreach_id = %L and send_status = 'queued'$$, :'r1'));
+select pg_sleep(0.1);
+select dblink_exec('a', 'commit');
+select * from dblink_get_result('b') as t(x text);
+select dblink_get_result('b', false);
+select dblink_exec('b', 'commit');
+select is((select array_agg(g.queued_sends order by g.outreach_id) from outreach.gate_state g where g.outreach_id in (:'r1', :'r2')),
+          (select array_agg(x.n order by x.id) from (values (:'r1'::uuid, 0), (:'r2'::uuid, 1)) x(id, n)),
+          'queued sends added and cancelled at once: counted by delta');
+
+-- 4. last_sent: a deletes r3's latest sent message (a recompute) while b adds a later one,
+--    in both orders of commit.
+select dblink_exec('a', format($$insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, sent_at, correlation_id)
+                                 select outreach_id, target_id, 'h@x.example', 'sent', now(), now() - interval '10 days' * n, gen_random_uuid()
+                                   from outreach.company_target, generate_series(1, 2) n where outreach_id = %L$$, :'r3'));
+select dblink_exec('a', 'begin');
+select dblink_exec('b', 'begin');
+select dblink_exec('b', format($$insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, sent_at, correlation_id)
+                                 select outreach_id, target_id, 'l@x.example', 'sent', now(), now() - interval '1 day', gen_random_uuid()
+                                   from outreach.company_target where outreach_id = %L$$, :'r3'));
+select dblink_send_query('a', format($$delete from outreach.send_log where outreach_id = %L and email_to = 'h@x.example'
+                                         and sent_at > now() - interval '15 days'$$, :'r3'));
+select pg_sleep(0.2);
+select dblink_exec('b', 'commit');
+select * from dblink_get_result('a') as t(x text);
+select dblink_get_result('a', false);
+select dblink_exec('a', 'commit');
+select is((select g.last_sent from outreach.gate_state g where g.outreach_id = :'r3'),
+          (select max(sent_at) from outreach.send_log where outreach_id = :'r3'),
+          'latest send deleted while a later one is added (the adder commits first): last_sent exact');
+select dblink_exec('a', 'begin');
+select dblink_exec('b', 'begin');
+select dblink_exec('a', format($$delete from outreach.send_log where outreach_id = %L and email_to = 'l@x.example'$$, :'r3'));
+select dblink_send_query('b', format($$insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, sent_at, correlation_id)
+                                         select outreach_id, target_id, 'm@x.example', 'sent', now(), now() - interval '2 days', gen_random_uuid()
+                                           from outreach.company_target where outreach_id = %L$$, :'r3'));
+select pg_sleep(0.2);
+select dblink_exec('a', 'commit');
+select * from dblink_get_result('b') as t(x text);
+select dblink_get_result('b', false);
+select dblink_exec('b', 'commit');
+select is((select g.last_sent from outreach.gate_state g where g.outreach_id = :'r3'),
+          (select max(sent_at) from outreach.send_log where outreach_id = :'r3'),
+          'and the other way round (the deleter commits first): last_sent exact');
+
+-- 5. Upstream statuses of two hubs written at once for one record: the verdict sees both.
+select dblink_exec('a', 'begin');
+select dblink_exec('b', 'begin');
+select dblink_exec('a', format($$insert into outreach.upstream_status (outreach_id, hub_id, status)
+                                 values (%L, 'dol_filings', 'PASS'), (%L, 'company_target', 'PASS')$$, :'r3', :'r3'));
+select dblink_send_query('b', format($$insert into outreach.upstream_status (outreach_id, hub_id, status)
+                                         values (%L, 'people_intelligence', 'PASS')$$, :'r3'));
+select pg_sleep(0.2);
+select dblink_exec('a', 'commit');
+select * from dblink_get_result('b') as t(x text);
+select dblink_get_result('b', false);
+select dblink_exec('b', 'commit');
+select is((select g.upstream_passed from outreach.gate_state g where g.outreach_id = :'r3'), true,
+          'the last prerequisite hub passes while the others do: passed');
+
+select is(pg_temp.drift(), 0::bigint, 'after every concurrent write the kept state equals the recomputation');
+
+select dblink_disconnect('a');
+select dblink_disconnect('b');
+select * from finish();
+rollback;
