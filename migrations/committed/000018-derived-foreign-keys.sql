@@ -1,5 +1,5 @@
---! Previous: sha1:ddd0ce8680e7a850cb354382ef56f02082f8ec80
---! Hash: sha1:d546008d1d4f5534460b12fd60c459ee548b46fe
+--! Previous: sha1:dd1e7b3838f736453c6e8e75ce09942defa64b98
+--! Hash: sha1:515f63daba24fe1e08ba701173d57a765fc24e1b
 --! Message: Drop the foreign keys that follow from others (send_log.outreach_id, engagement_events.outreach_id and person_id)
 
 --------------------------------------------------------------------------------
