@@ -24,7 +24,7 @@ volatile
 security definer  -- takes the send-capacity lock in outreach_private (docs/security.md)
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
-set plan_cache_mode = force_custom_plan  -- a plan cached from the sixth call on ignores the values it runs with (twice the time, measured)
+set plan_cache_mode = force_custom_plan  -- plan each call for its values: a generic plan cached from the sixth call doubled a call's time (issue 18)
 as $$
 #variable_conflict use_column
 declare

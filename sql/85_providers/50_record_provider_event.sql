@@ -42,7 +42,6 @@ returns table (event_id uuid, is_duplicate boolean)
 language plpgsql
 volatile
 set search_path = ''
-set plan_cache_mode = force_custom_plan  -- plans fit the values of each call, never a generic one cached from the sixth
 as $$
 #variable_conflict use_column
 declare
