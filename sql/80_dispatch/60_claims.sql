@@ -131,7 +131,6 @@ volatile
 security definer
 set search_path = ''
 set jit = off  -- decision-sized statements: JIT compilation would cost more than it saves
-set plan_cache_mode = force_custom_plan  -- plan each call for its values: a generic plan cached from the sixth call doubled a call's time (issue 18)
 as $$
 #variable_conflict use_column
 declare
@@ -145,6 +144,9 @@ declare
   li_message_room bigint;
   want        int;
   cand        uuid[];
+  chunk       uuid[];
+  walk_at     timestamptz;
+  walk_id     uuid;
   round_ids   uuid[];
   claimed     uuid[] := '{}'::uuid[];
   sup_ids     uuid[];
@@ -243,17 +245,39 @@ begin
   --    claimed or nothing takeable is left.
   want := claim_sends.max_rows;
   loop
-    cand := array(select d.send_id
-                    from outreach.due_sends(claim_sends.as_of) d
-                   where d.sender = claim_sends.sender
-                     and not (d.send_id = any (claimed))  -- taken in an earlier round, leased below
-                     and (d.first_claimed_at is not null
-                          or case when d.channel <> 'linkedin' then room > 0
-                                  when (select q.sequence_step from outreach.send_log q where q.send_id = d.send_id) = 1
-                                    then li_connect_room > 0
-                                  else li_message_room > 0 end)
-                   order by d.scheduled_at, d.send_id
-                   limit want);
+    -- Walk the queue in send order a chunk at a time (send_log_dispatch_idx) and keep what
+    -- due_sends takes: a claim costs what it walks. One statement over due_sends ordered
+    -- and limited is planned, once the statistics know how many rows are queued, as a
+    -- sort of the whole queue (88 ms a call at 95k, a second at 1M).
+    cand := '{}';
+    walk_at := '-infinity';
+    walk_id := '00000000-0000-0000-0000-000000000000';
+    loop
+      chunk := array(select l.send_id
+                       from outreach.send_log l
+                      where l.send_status = 'queued'
+                        and l.handed_over_at is null
+                        and l.scheduled_at <= claim_sends.as_of
+                        and (l.scheduled_at, l.send_id) > (walk_at, walk_id)
+                      order by l.scheduled_at, l.send_id
+                      limit 500);
+      exit when cardinality(chunk) = 0;
+      cand := cand || array(
+        select d.send_id
+          from outreach.due_sends(claim_sends.as_of) d
+         where d.send_id = any (chunk)
+           and d.sender = claim_sends.sender
+           and not (d.send_id = any (claimed))  -- taken in an earlier round, leased below
+           and (d.first_claimed_at is not null
+                or case when d.channel <> 'linkedin' then room > 0
+                        when (select q.sequence_step from outreach.send_log q where q.send_id = d.send_id) = 1
+                          then li_connect_room > 0
+                        else li_message_room > 0 end)
+         order by d.scheduled_at, d.send_id
+         limit want - cardinality(cand));
+      exit when cardinality(cand) >= want or cardinality(chunk) < 500;
+      select l.scheduled_at, l.send_id into walk_at, walk_id from outreach.send_log l where l.send_id = chunk[500];
+    end loop;
     exit when cardinality(cand) = 0;
 
     with locked as materialized (
