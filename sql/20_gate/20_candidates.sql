@@ -69,6 +69,7 @@ begin
   -- plpgsql on purpose (as campaign_sends): candidates() calls it only for a record whose
   -- latest send is dated cooling-off or more after as_of, and the planner prices the call,
   -- not the index scan inside, so every candidates() plan does not look expensive.
+  perform outreach.checked_time(last_contact_before.before, 'before');
   return (select max(l.sent_at) from outreach.send_log l
            where l.outreach_id = last_contact_before.outreach_id
              and l.sent_at is not null
@@ -76,7 +77,7 @@ begin
 end
 $$;
 comment on function outreach.last_contact_before(uuid, timestamptz) is
-  'The latest sent_at of a record''s messages strictly before a moment (NULL when none): candidates()'' last contact when the kept latest one is too far after as_of to count.';
+  'The latest sent_at of a record''s messages strictly before a moment (NULL when none): candidates()'' last contact when the kept latest one is too far after as_of to count. 22004/22023 for an unusable before.';
 
 -- The row type grew (channel, primary_linkedin_url): drop the old one first.
 do $$

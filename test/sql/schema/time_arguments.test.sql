@@ -2,7 +2,7 @@
 -- time: NULL is 22004; ±infinity and years outside 1900..9999 are 22023; nothing
 -- is written. (SPEC §4 as_of, booked_at, event_ts, campaign windows.)
 begin;
-select plan(118);
+select plan(138);
 \ir ../fixtures.sql
 
 select pg_temp.campaign();
@@ -16,6 +16,8 @@ insert into calls values
   ('cooling_off',          format('select * from outreach.cooling_off(%L, %%s)', :'r')),
   ('match_campaign',       format('select * from outreach.match_campaign(%L, %%s)', :'r')),
   ('sending_halted',       'select outreach.sending_halted(%s)'),
+  ('halted_switches',      'select outreach.halted_switches(%s)'),
+  ('last_contact_before',  format('select outreach.last_contact_before(%L, %%s)', :'r')),
   ('send_capacity',        'select * from outreach.send_capacity(%s)'),
   ('promote',              'select * from outreach.promote(gen_random_uuid(), 10, %s)'),
   ('promote dry run',      'select * from outreach.promote(gen_random_uuid(), 10, %s, true)'),
@@ -32,6 +34,8 @@ insert into calls values
   ('render_message',       format('select * from outreach.render_message(%L, %%s)', :'r')),
   ('campaign_metrics from', 'select * from outreach.campaign_metrics(%s, now())'),
   ('campaign_metrics before', 'select * from outreach.campaign_metrics(now() - interval ''1 day'', %s)'),
+  ('channel_metrics from', 'select * from outreach.channel_metrics(%s, now())'),
+  ('channel_metrics before', 'select * from outreach.channel_metrics(now() - interval ''1 day'', %s)'),
   ('record_event',         format('select * from outreach.record_event(%L, ''email_open'', %%s, ''instantly'')', :'s')),
   ('record_meeting_booked', format('select outreach.record_meeting_booked(%L, %L, 1, repeat(''0'', 64), %%s, gen_random_uuid())', :'sid', :'r'));
 
