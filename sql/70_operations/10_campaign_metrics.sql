@@ -37,6 +37,26 @@ exception when undefined_function then null;
 end
 $$;
 
+create or replace function outreach.kpi_met(hits bigint, sent bigint, target numeric, comparison text)
+returns boolean
+language sql
+immutable
+parallel safe
+as $$
+  -- Compared exactly on the counts (hits against target × sent), so a boundary is never
+  -- decided by rounding; NULL with nothing sent.
+  select case when kpi_met.sent > 0 then
+           case kpi_met.comparison
+             when '<'  then kpi_met.hits <  kpi_met.target * kpi_met.sent
+             when '<=' then kpi_met.hits <= kpi_met.target * kpi_met.sent
+             when '>'  then kpi_met.hits >  kpi_met.target * kpi_met.sent
+             when '>=' then kpi_met.hits >= kpi_met.target * kpi_met.sent
+           end
+         end
+$$;
+comment on function outreach.kpi_met(bigint, bigint, numeric, text) is
+  'Whether a rate KPI meets its target: hits compared with target × sent by the comparison of outreach.kpi_targets (<, <=, >, >=), exactly; NULL when nothing was sent.';
+
 create or replace function outreach.campaign_metrics(sent_from timestamptz, sent_before timestamptz)
 returns table (
   campaign_id       uuid,
@@ -109,24 +129,12 @@ as $$
          n.sent,
          n.delivered, round(n.delivered::numeric / nullif(n.sent, 0), 4),
          n.bounced, round(n.bounced::numeric / nullif(n.sent, 0), 4), t.bounce_target,
-         case when n.sent > 0 then
-           case t.bounce_cmp when '<' then n.bounced < t.bounce_target * n.sent
-                             when '<=' then n.bounced <= t.bounce_target * n.sent
-                             when '>' then n.bounced > t.bounce_target * n.sent
-                             when '>=' then n.bounced >= t.bounce_target * n.sent end end,
+         outreach.kpi_met(n.bounced, n.sent, t.bounce_target, t.bounce_cmp),
          n.opened, round(n.opened::numeric / nullif(n.sent, 0), 4), t.open_target,
-         case when n.sent > 0 then
-           case t.open_cmp when '<' then n.opened < t.open_target * n.sent
-                           when '<=' then n.opened <= t.open_target * n.sent
-                           when '>' then n.opened > t.open_target * n.sent
-                           when '>=' then n.opened >= t.open_target * n.sent end end,
+         outreach.kpi_met(n.opened, n.sent, t.open_target, t.open_cmp),
          n.clicked, round(n.clicked::numeric / nullif(n.sent, 0), 4),
          n.replied, round(n.replied::numeric / nullif(n.sent, 0), 4), t.reply_target,
-         case when n.sent > 0 then
-           case t.reply_cmp when '<' then n.replied < t.reply_target * n.sent
-                            when '<=' then n.replied <= t.reply_target * n.sent
-                            when '>' then n.replied > t.reply_target * n.sent
-                            when '>=' then n.replied >= t.reply_target * n.sent end end,
+         outreach.kpi_met(n.replied, n.sent, t.reply_target, t.reply_cmp),
          n.unsubscribed, round(n.unsubscribed::numeric / nullif(n.sent, 0), 4),
          k.channel
     from scopes k
@@ -226,25 +234,13 @@ as $$
          case when ch.email then coalesce(n.bounced, 0) end,
          case when ch.email then round(n.bounced::numeric / nullif(n.sent, 0), 4) end,
          case when ch.email then t.bounce_target end,
-         case when ch.email and n.sent > 0 then
-           case t.bounce_cmp when '<' then n.bounced < t.bounce_target * n.sent
-                             when '<=' then n.bounced <= t.bounce_target * n.sent
-                             when '>' then n.bounced > t.bounce_target * n.sent
-                             when '>=' then n.bounced >= t.bounce_target * n.sent end end,
+         case when ch.email then outreach.kpi_met(n.bounced, n.sent, t.bounce_target, t.bounce_cmp) end,
          case when ch.email then coalesce(n.opened, 0) end,
          case when ch.email then round(n.opened::numeric / nullif(n.sent, 0), 4) end,
          case when ch.email then t.open_target end,
-         case when ch.email and n.sent > 0 then
-           case t.open_cmp when '<' then n.opened < t.open_target * n.sent
-                           when '<=' then n.opened <= t.open_target * n.sent
-                           when '>' then n.opened > t.open_target * n.sent
-                           when '>=' then n.opened >= t.open_target * n.sent end end,
+         case when ch.email then outreach.kpi_met(n.opened, n.sent, t.open_target, t.open_cmp) end,
          coalesce(n.replied, 0), round(n.replied::numeric / nullif(n.sent, 0), 4), t.reply_target,
-         case when n.sent > 0 then
-           case t.reply_cmp when '<' then n.replied < t.reply_target * n.sent
-                            when '<=' then n.replied <= t.reply_target * n.sent
-                            when '>' then n.replied > t.reply_target * n.sent
-                            when '>=' then n.replied >= t.reply_target * n.sent end end,
+         outreach.kpi_met(n.replied, n.sent, t.reply_target, t.reply_cmp),
          case when ch.email then coalesce(n.unsubscribed, 0) end,
          case when not ch.email then coalesce(n.connects, 0) end,
          case when not ch.email then coalesce(n.accepted, 0) end,

@@ -66,20 +66,12 @@ create view outreach.v_evaluation_daily as
          g.evaluated_target,
          case when h.hot_records = 0 then null
               when p.runs = 0 then false
-              else case g.evaluated_cmp when '<' then p.hot_evaluated < g.evaluated_target * h.hot_records
-                                        when '<=' then p.hot_evaluated <= g.evaluated_target * h.hot_records
-                                        when '>' then p.hot_evaluated > g.evaluated_target * h.hot_records
-                                        when '>=' then p.hot_evaluated >= g.evaluated_target * h.hot_records end
+              else outreach.kpi_met(p.hot_evaluated, h.hot_records, g.evaluated_target, g.evaluated_cmp)
          end as evaluated_met,
          p.hot_evaluations, p.hot_passed,
          round(p.hot_passed::numeric / nullif(p.hot_evaluations, 0), 4) as pass_rate,
          g.pass_target,
-         case when p.hot_evaluations > 0 then
-           case g.pass_cmp when '<' then p.hot_passed < g.pass_target * p.hot_evaluations
-                           when '<=' then p.hot_passed <= g.pass_target * p.hot_evaluations
-                           when '>' then p.hot_passed > g.pass_target * p.hot_evaluations
-                           when '>=' then p.hot_passed >= g.pass_target * p.hot_evaluations end
-         end as pass_met,
+         outreach.kpi_met(p.hot_passed, p.hot_evaluations, g.pass_target, g.pass_cmp) as pass_met,
          p.promoted
     from per_day p
     cross join today t
