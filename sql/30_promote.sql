@@ -108,10 +108,11 @@ begin
 
   return query
     with evaluated as materialized (
-      -- Every record once: one candidates() scan serves the pick and the log. Only an
-      -- eligible row keeps its details and only a blocked one its reasons (candidates()
-      -- is inlined, so what is not kept is not computed). A dry run logs nothing and
-      -- keeps the eligible rows alone.
+      -- Every scored record once (candidates_scored(), the part of candidates() with the
+      -- campaign search): one scan serves the pick and the log. Only an eligible row keeps
+      -- its details and only a blocked one its reasons (the function is inlined, so what
+      -- is not kept is not computed). A dry run logs nothing and keeps the eligible rows
+      -- alone. The unscored records (never eligible) are only counted, in tally.
       select c.eligible, c.score_tier in ('HOT', 'BURNING') as hot,
              case when not c.eligible then c.blocking_reasons end as blocking_reasons,
              case when c.eligible then c.outreach_id end as outreach_id,
@@ -125,7 +126,7 @@ begin
              case when c.eligible then c.channel end as channel,
              case when c.eligible then c.primary_linkedin_url end as primary_linkedin_url,
              case when c.eligible then c.bit_score end as bit_score
-        from outreach.candidates(promote.as_of) c
+        from outreach.candidates_scored(promote.as_of) c
        where c.eligible or not promote.dry_run
     ), pick as materialized (
       select p.outreach_id, p.target_id, p.sovereign_company_id, p.campaign_id, p.sequence_id,
@@ -227,6 +228,12 @@ begin
         from evaluated v
        where not promote.dry_run
        group by v.blocking_reasons, v.eligible, v.hot
+      union all
+      -- The rest of candidates(): the unscored records, reasons only.
+      select u.blocking_reasons, u.eligible, u.score_tier in ('HOT', 'BURNING'), count(*)
+        from outreach.candidates_unscored(promote.as_of) u
+       where not promote.dry_run
+       group by u.blocking_reasons, u.eligible, u.score_tier in ('HOT', 'BURNING')
     ), run_log as (
       -- The evaluation run: what every record looked like at as_of and what was enrolled.
       insert into outreach.evaluation_runs

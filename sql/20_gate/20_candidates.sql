@@ -91,7 +91,8 @@ exception when undefined_function then null;
 end
 $$;
 
-create or replace function outreach.candidates(as_of timestamptz default now())
+-- candidates() in two parts, by whether the record is scored.
+create or replace function outreach.candidates_unscored(as_of timestamptz default now())
 returns table (
   outreach_id          uuid,
   sovereign_company_id uuid,
@@ -120,11 +121,93 @@ as $$
   -- join by them and turns on JIT with optimisation (more than half the time at 95k).
   with settings as materialized (
     select s.bit_threshold, outreach.cooling_off_interval() as cooling_off,
-           (candidates.as_of at time zone 'UTC')::date as utc_day,
+           (candidates_unscored.as_of at time zone 'UTC')::date as utc_day,
            -- Sends before this count for the last contact; one after it blocks (exact
            -- elapsed time, so `as_of < sent + cooling_off` is `sent > as_of - cooling_off`).
-           candidates.as_of + outreach.cooling_off_interval() as counted_before,
-           candidates.as_of - outreach.cooling_off_interval() as blocks_after
+           candidates_unscored.as_of + outreach.cooling_off_interval() as counted_before,
+           candidates_unscored.as_of - outreach.cooling_off_interval() as blocks_after
+      from outreach.settings s
+     limit 1
+  )
+  -- The settings are read as one-time subqueries (parameters of the plan, not a join
+  -- per row), and the state's leading columns are the ones read here (migration 000019).
+  --
+  -- The records without a BIT score (most of them: 84 % of the generated data). No
+  -- campaign can match one (every campaign needs a score), so it is never eligible, has
+  -- no campaign, channel or profile, and its contact is the email one. Its reasons are
+  -- the static ones the state keeps (unscored_reasons), with cooling_off in its place
+  -- when the record is in cooling-off: right after bit_below_threshold and the contact
+  -- reason (no_anchor_slot or no_contact_email) when there is one, as in
+  -- blocking_reason_codes(). test/sql/gate_state/equals_baseline proves both parts
+  -- equal the full rule.
+  select g.outreach_id, g.sovereign_company_id, g.target_id, g.domain, g.email_pattern,
+         g.bit_score, g.score_tier, g.contact_person_id, g.contact_slot, g.contact_email,
+         lc.last_sent, lc.last_sent + (select s.cooling_off from settings s),
+         null::uuid, null::uuid, false,
+         case when lc.last_sent > (select s.blocks_after from settings s)
+              then g.unscored_reasons[:ins.after] || 'cooling_off'::text || g.unscored_reasons[ins.after + 1:]
+              else g.unscored_reasons end,
+         null::text, null::text
+    from outreach.gate_state g
+    -- Last message actually sent to the company, whatever its status became. One dated
+    -- after as_of counts too (a sender's fast clock, an as_of in the past): any message
+    -- less than cooling_off away from as_of, on either side, blocks it. The state keeps
+    -- the latest sent_at; only when that one is cooling_off or more after as_of (a past
+    -- as_of) is the record's log read for the latest one before.
+    cross join lateral (
+      select case when g.last_sent < (select s.counted_before from settings s) then g.last_sent
+                  when g.last_sent is not null
+                    then outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
+             end as last_sent
+    ) lc
+    -- Where cooling_off goes: after bit_below_threshold (always there for an unscored
+    -- record) and the contact reason that follows it, if any.
+    cross join lateral (
+      select array_position(g.unscored_reasons, 'bit_below_threshold')
+             + (g.unscored_reasons[array_position(g.unscored_reasons, 'bit_below_threshold') + 1]
+                  in ('no_anchor_slot', 'no_contact_email'))::int as after
+    ) ins
+   where g.bit_score is null
+     -- A one-time filter, checked before any table is read: 22004 / 22023 for an unusable as_of.
+     and outreach.checked_time(candidates_unscored.as_of, 'as_of') is not null
+$$;
+comment on function outreach.candidates_unscored(timestamptz) is
+  'candidates() for the records without a BIT score: never eligible, no campaign; their kept static reasons, with cooling_off in its place. Same columns as candidates(), which is this and candidates_scored(). Inlinable.';
+
+create or replace function outreach.candidates_scored(as_of timestamptz default now())
+returns table (
+  outreach_id          uuid,
+  sovereign_company_id uuid,
+  target_id            uuid,
+  domain               text,
+  email_pattern        text,
+  bit_score            numeric,
+  score_tier           text,
+  primary_person_id    uuid,
+  primary_slot         text,
+  primary_email        text,
+  last_contacted_at    timestamptz,
+  cooling_off_until    timestamptz,
+  campaign_id          uuid,
+  sequence_id          uuid,
+  eligible             boolean,
+  blocking_reasons     text[],
+  channel              text,
+  primary_linkedin_url text
+)
+language sql
+stable
+as $$
+  -- `limit 1`: settings is one row (a singleton key), but a one-row table is never
+  -- analysed by autovacuum, so the planner guesses hundreds of rows, multiplies every
+  -- join by them and turns on JIT with optimisation (more than half the time at 95k).
+  with settings as materialized (
+    select s.bit_threshold, outreach.cooling_off_interval() as cooling_off,
+           (candidates_scored.as_of at time zone 'UTC')::date as utc_day,
+           -- Sends before this count for the last contact; one after it blocks (exact
+           -- elapsed time, so `as_of < sent + cooling_off` is `sent > as_of - cooling_off`).
+           candidates_scored.as_of + outreach.cooling_off_interval() as counted_before,
+           candidates_scored.as_of - outreach.cooling_off_interval() as blocks_after
       from outreach.settings s
      limit 1
   ),
@@ -162,129 +245,130 @@ as $$
            array_agg(oc.channel order by oc.ord) as channels
       from open_campaigns oc
   )
-  select r.outreach_id, r.sovereign_company_id, r.target_id, r.domain, r.email_pattern,
-         r.bit_score, r.score_tier, r.primary_person_id, r.primary_slot, r.primary_email,
-         r.last_contacted_at, r.cooling_off_until, r.campaign_id, r.sequence_id,
-         r.eligible, r.reasons as blocking_reasons, r.channel, r.primary_linkedin_url
-    from (
-      -- The static rules read the kept state (outreach.gate_state, one row per record,
-      -- sql/20_gate/18_gate_state.sql); the BIT threshold, cooling-off and the campaign
-      -- search are evaluated here, at as_of.
-      select g.outreach_id, g.sovereign_company_id, g.target_id, g.domain, g.email_pattern,
-             g.bit_score, g.score_tier,
-             -- The contact summary (kept by triggers) is primary_contact(id, record's pressure class);
-             -- for a LinkedIn campaign its LinkedIn half (same slot order, usable profiles).
-             case when cm.channel = 'linkedin' then g.contact_li_person_id else g.contact_person_id end
-               as primary_person_id,
-             case when cm.channel = 'linkedin' then g.contact_li_slot else g.contact_slot end as primary_slot,
-             case when cm.channel = 'linkedin' then null else g.contact_email end as primary_email,
-             cm.channel,
-             case when cm.channel = 'linkedin' then g.contact_linkedin_url end as primary_linkedin_url,
-             lc.last_sent as last_contacted_at,
-             lc.last_sent + s.cooling_off as cooling_off_until,
-             cm.campaign_id, cm.sequence_id,
-             -- The same rules as the reasons below, as one short-circuit test (cheapest and
-             -- most selective first) so the array is built once; test/sql/gate proves the two agree.
-             -- static_clear (a generated column of the state) is the rules that read only the
-             -- state row: target, domain, pattern, filled slots, target status, spine status,
-             -- upstream verdict, suppression, queued sends.
-             coalesce(g.bit_score >= s.bit_threshold, false)
-               and coalesce(g.band >= 3, true)
-               and g.static_clear
-               and cm.campaign_id is not null
-               and not coalesce(lc.last_sent > s.blocks_after, false)
-               as eligible,
-             -- The reasons array, built only where it must be: an unscored record out of
-             -- cooling-off (most records) has exactly the static reasons the state keeps in
-             -- its generated column unscored_reasons; every other record gets the full list.
-             -- test/sql/gate_state/equals_baseline proves the shortcut changes nothing.
-             case
-             when g.bit_score is null and not coalesce(lc.last_sent > s.blocks_after, false)
-               then g.unscored_reasons
-             -- An eligible record (the same test as eligible above) has none.
-             when coalesce(g.bit_score >= s.bit_threshold, false)
-                  and coalesce(g.band >= 3, true)
-                  and g.static_clear
-                  and cm.campaign_id is not null
-                  and not coalesce(lc.last_sent > s.blocks_after, false)
-               then '{}'::text[]
-             else
-             array_remove(array[
-               case when g.target_id is null then 'no_company_target' end,
-               case when g.target_id is not null and coalesce(btrim(g.domain), '') = '' then 'missing_domain' end,
-               case when g.target_id is not null and coalesce(btrim(g.email_pattern), '') = '' then 'missing_email_pattern' end,
-               case when g.bit_score is null or g.bit_score < s.bit_threshold then 'bit_below_threshold' end,
-               case when coalesce(g.filled_slots, 0) = 0 then 'no_anchor_slot' end,
-               -- No address for any matching campaign: the email contact is missing and an email
-               -- campaign matches (or no LinkedIn one does, as before channels).
-               case when g.filled_slots > 0 and g.contact_person_id is null and cm.campaign_id is null
-                     and (coalesce(cm.email_matches, false) or not coalesce(cm.linkedin_matches, false))
-                    then 'no_contact_email' end,
-               case when lc.last_sent > s.blocks_after then 'cooling_off' end,
-               case when g.queued_sends > 0 then 'already_in_outreach' end,
-               case g.target_status when 'paused' then 'target_paused'
-                                    when 'opted_out' then 'target_opted_out'
-                                    when 'exhausted' then 'target_exhausted' end,
-               case when not coalesce(cm.email_matches or cm.linkedin_matches, false) then 'no_matching_campaign' end,
-               case when g.spine_status = 'HANDED_OFF' then 'handed_off' end,
-               -- A BIT band, where there is one, must be 3 or more (messaging seed); no band → the score decides.
-               case when g.band < 3 then 'band_below_3' end,
-               -- A record the upstream hubs report on: each hub before Outreach Execution must have PASSed.
-               case when not g.upstream_passed then 'upstream_not_passed' end,
-               -- The target's domain (or a parent domain) is on the suppression list (kept by triggers).
-               case when g.domain_suppressed then 'suppressed' end,
-               -- A LinkedIn campaign matches, no campaign the record has an address for does,
-               -- and no slotted person has a usable profile.
-               case when g.filled_slots > 0 and g.contact_li_person_id is null and cm.campaign_id is null
-                     and coalesce(cm.linkedin_matches, false)
-                    then 'no_contact_profile' end
-             ], null)
-             end as reasons
-        from outreach.gate_state g
-        cross join settings s
-        -- Last message actually sent to the company, whatever its status became. One
-        -- dated after as_of counts too (a sender's fast clock, an as_of in the past):
-        -- any message less than cooling_off away from as_of, on either side, blocks it.
-        -- The state keeps the latest sent_at; only when that one is cooling_off or more
-        -- after as_of (a past as_of) is the record's log read for the latest one before.
-        cross join lateral (
-          select case when g.last_sent < s.counted_before then g.last_sent
-                      when g.last_sent is not null
-                        then outreach.last_contact_before(g.outreach_id, s.counted_before)
-                 end as last_sent
-        ) lc
-        -- Most specific matching campaign the record has an address for (an email
-        -- contact for an email campaign, a profile for a LinkedIn one), then priority,
-        -- then oldest, then id; and whether any email / LinkedIn campaign matches at all
-        -- (for the no_contact_* reasons). One pass over the open campaigns per record,
-        -- the best one by its rank; only a scored record can match, so the search is
-        -- driven by the scored rows of the state.
-        left join (
-          -- Every (scored record, matching open campaign) pair, grouped by record: a record
-          -- no campaign matches has no row here, which reads as the nulls of none matching.
-          -- The best rank picks the campaign, its first step and its channel by subscript.
-          select m.outreach_id, rk.campaign_ids[m.best] as campaign_id, rk.sequence_ids[m.best] as sequence_id,
-                 rk.channels[m.best] as channel, m.email_matches, m.linkedin_matches
-            from ranked rk
-            cross join (
-              select sg.outreach_id,
-                     min(oc.ord) filter (where case oc.channel when 'linkedin' then sg.contact_li_person_id is not null
-                                                               else sg.contact_person_id is not null end) as best,
-                     bool_or(oc.channel = 'email') as email_matches,
-                     bool_or(oc.channel = 'linkedin') as linkedin_matches
-                from outreach.gate_state sg
-                join open_campaigns oc
-                  on sg.bit_score >= oc.min_score
-                 and (oc.industries is null or sg.industry_key = any (oc.industries))
-                 and (oc.min_employees is null or sg.employee_count >= oc.min_employees)
-                 and (oc.max_employees is null or sg.employee_count <= oc.max_employees)
-               where sg.bit_score is not null
-               group by sg.outreach_id
-            ) m
-        ) cm on cm.outreach_id = g.outreach_id
-    ) r
-   -- A one-time filter, checked before any table is read: 22004 / 22023 for an unusable as_of.
-   where outreach.checked_time(candidates.as_of, 'as_of') is not null
+  -- The scored records: the full rule, with the campaign search.
+  select g.outreach_id, g.sovereign_company_id, g.target_id, g.domain, g.email_pattern,
+         g.bit_score, g.score_tier,
+         -- The contact summary (kept by triggers) is primary_contact(id, record's pressure class);
+         -- for a LinkedIn campaign its LinkedIn half (same slot order, usable profiles).
+         case when cm.channel = 'linkedin' then g.contact_li_person_id else g.contact_person_id end,
+         case when cm.channel = 'linkedin' then g.contact_li_slot else g.contact_slot end,
+         case when cm.channel = 'linkedin' then null else g.contact_email end,
+         lc.last_sent, lc.last_sent + (select s.cooling_off from settings s),
+         cm.campaign_id, cm.sequence_id,
+         -- The same rules as the reasons below, as one short-circuit test (cheapest and
+         -- most selective first) so the array is built once; test/sql/gate proves the two agree.
+         -- static_clear (a generated column of the state) is the rules that read only the
+         -- state row: target, domain, pattern, filled slots, target status, spine status,
+         -- upstream verdict, suppression, queued sends.
+         ok.eligible,
+         -- The reasons array, built only where it must be: an eligible record has none.
+         case when ok.eligible then '{}'::text[] else
+         array_remove(array[
+           case when g.target_id is null then 'no_company_target' end,
+           case when g.target_id is not null and coalesce(btrim(g.domain), '') = '' then 'missing_domain' end,
+           case when g.target_id is not null and coalesce(btrim(g.email_pattern), '') = '' then 'missing_email_pattern' end,
+           case when g.bit_score < (select s.bit_threshold from settings s) then 'bit_below_threshold' end,
+           case when coalesce(g.filled_slots, 0) = 0 then 'no_anchor_slot' end,
+           -- No address for any matching campaign: the email contact is missing and an email
+           -- campaign matches (or no LinkedIn one does, as before channels).
+           case when g.filled_slots > 0 and g.contact_person_id is null and cm.campaign_id is null
+                 and (coalesce(cm.email_matches, false) or not coalesce(cm.linkedin_matches, false))
+                then 'no_contact_email' end,
+           case when lc.last_sent > (select s.blocks_after from settings s) then 'cooling_off' end,
+           case when g.queued_sends > 0 then 'already_in_outreach' end,
+           case g.target_status when 'paused' then 'target_paused'
+                                when 'opted_out' then 'target_opted_out'
+                                when 'exhausted' then 'target_exhausted' end,
+           case when not coalesce(cm.email_matches or cm.linkedin_matches, false) then 'no_matching_campaign' end,
+           case when g.spine_status = 'HANDED_OFF' then 'handed_off' end,
+           -- A BIT band, where there is one, must be 3 or more (messaging seed); no band → the score decides.
+           case when g.band < 3 then 'band_below_3' end,
+           -- A record the upstream hubs report on: each hub before Outreach Execution must have PASSed.
+           case when not g.upstream_passed then 'upstream_not_passed' end,
+           -- The target's domain (or a parent domain) is on the suppression list (kept by triggers).
+           case when g.domain_suppressed then 'suppressed' end,
+           -- A LinkedIn campaign matches, no campaign the record has an address for does,
+           -- and no slotted person has a usable profile.
+           case when g.filled_slots > 0 and g.contact_li_person_id is null and cm.campaign_id is null
+                 and coalesce(cm.linkedin_matches, false)
+                then 'no_contact_profile' end
+         ], null)
+         end,
+         cm.channel,
+         case when cm.channel = 'linkedin' then g.contact_linkedin_url end
+    from outreach.gate_state g
+    -- The last contact, as in candidates_unscored().
+    cross join lateral (
+      select case when g.last_sent < (select s.counted_before from settings s) then g.last_sent
+                  when g.last_sent is not null
+                    then outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
+             end as last_sent
+    ) lc
+    -- Most specific matching campaign the record has an address for (an email contact
+    -- for an email campaign, a profile for a LinkedIn one), then priority, then oldest,
+    -- then id; and whether any email / LinkedIn campaign matches at all (for the
+    -- no_contact_* reasons). One pass over the open campaigns per scored record (a
+    -- lateral search, so a filter on the record's own columns, as v_ready's, narrows the
+    -- records searched), the best one by its rank: it picks the campaign, its first step
+    -- and its channel by subscript. None matching reads as NULLs.
+    cross join lateral (
+      select rk.campaign_ids[m.best] as campaign_id, rk.sequence_ids[m.best] as sequence_id,
+             rk.channels[m.best] as channel, m.email_matches, m.linkedin_matches
+        from ranked rk
+        cross join (
+          select min(oc.ord) filter (where case oc.channel when 'linkedin' then g.contact_li_person_id is not null
+                                                           else g.contact_person_id is not null end) as best,
+                 bool_or(oc.channel = 'email') as email_matches,
+                 bool_or(oc.channel = 'linkedin') as linkedin_matches
+            from open_campaigns oc
+           where g.bit_score >= oc.min_score
+             and (oc.industries is null or g.industry_key = any (oc.industries))
+             and (oc.min_employees is null or g.employee_count >= oc.min_employees)
+             and (oc.max_employees is null or g.employee_count <= oc.max_employees)
+        ) m
+    ) cm
+    cross join lateral (
+      select g.bit_score >= (select s.bit_threshold from settings s)
+             and coalesce(g.band >= 3, true)
+             and g.static_clear
+             and cm.campaign_id is not null
+             and not coalesce(lc.last_sent > (select s.blocks_after from settings s), false) as eligible
+    ) ok
+   where g.bit_score is not null
+     and outreach.checked_time(candidates_scored.as_of, 'as_of') is not null
+$$;
+comment on function outreach.candidates_scored(timestamptz) is
+  'candidates() for the scored records: the full rule with the campaign search. Same columns as candidates(), which is candidates_unscored() and this. Inlinable.';
+
+create or replace function outreach.candidates(as_of timestamptz default now())
+returns table (
+  outreach_id          uuid,
+  sovereign_company_id uuid,
+  target_id            uuid,
+  domain               text,
+  email_pattern        text,
+  bit_score            numeric,
+  score_tier           text,
+  primary_person_id    uuid,
+  primary_slot         text,
+  primary_email        text,
+  last_contacted_at    timestamptz,
+  cooling_off_until    timestamptz,
+  campaign_id          uuid,
+  sequence_id          uuid,
+  eligible             boolean,
+  blocking_reasons     text[],
+  channel              text,
+  primary_linkedin_url text
+)
+language sql
+stable
+as $$
+  -- Two parts over the kept state, split by whether the record is scored (each part's
+  -- own function, so promote can count the unscored records without the campaign search).
+  select * from outreach.candidates_unscored(candidates.as_of)
+  union all
+  select * from outreach.candidates_scored(candidates.as_of)
 $$;
 comment on function outreach.candidates(timestamptz) is
   'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks; a record with upstream status rows needs PASS from every hub before Outreach Execution; a suppressed target domain blocks). Campaigns are matched by channel: an email campaign needs a usable email contact, a LinkedIn campaign a usable profile (channel, primary_linkedin_url); no address for any matching campaign is no_contact_email or no_contact_profile. Set-based and inlinable.';

@@ -84,8 +84,12 @@ select ok((select count(*) from outreach.candidates(now()) where eligible) > 20
           and (select count(*) from outreach.candidates(now()) where channel = 'linkedin') > 5
           and (select count(*) from outreach.candidates(now()) where 'no_contact_profile' = any (blocking_reasons)) > 0
           and (select count(*) from outreach.candidates(now()) where 'suppressed' = any (blocking_reasons)) > 5
-          and (select count(*) from outreach.candidates(now()) where 'upstream_not_passed' = any (blocking_reasons)) > 5,
-          'the dataset exercises the rules (eligible, cooling-off, LinkedIn, no profile, suppressed, upstream)');
+          and (select count(*) from outreach.candidates(now()) where 'upstream_not_passed' = any (blocking_reasons)) > 5
+          -- unscored records in cooling-off, with each contact reason before it and none
+          and (select count(distinct (blocking_reasons && '{no_anchor_slot}', blocking_reasons && '{no_contact_email}',
+                                      blocking_reasons && '{no_company_target}'))
+                 from outreach.candidates(now()) where bit_score is null and 'cooling_off' = any (blocking_reasons)) >= 3,
+          'the dataset exercises the rules (eligible, cooling-off scored and unscored, LinkedIn, no profile, suppressed, upstream)');
 
 create function pg_temp.differing(at timestamptz) returns bigint language sql stable as $$
   select (select count(*) from (select * from outreach.candidates(at) except all select * from bench_baseline.candidates(at)) a)
