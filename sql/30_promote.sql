@@ -229,11 +229,11 @@ begin
        where not promote.dry_run
        group by v.blocking_reasons, v.eligible, v.hot
       union all
-      -- The rest of candidates(): the unscored records, reasons only.
-      select u.blocking_reasons, u.eligible, u.score_tier in ('HOT', 'BURNING'), count(*)
-        from outreach.candidates_unscored(promote.as_of) u
+      -- The rest of candidates(): the unscored records (never eligible, never HOT: no
+      -- score), counted by their reasons.
+      select u.blocking_reasons, false, false, u.records
+        from outreach_private.unscored_tally(promote.as_of) u
        where not promote.dry_run
-       group by u.blocking_reasons, u.eligible, u.score_tier in ('HOT', 'BURNING')
     ), run_log as (
       -- The evaluation run: what every record looked like at as_of and what was enrolled.
       insert into outreach.evaluation_runs

@@ -174,6 +174,46 @@ $$;
 comment on function outreach.candidates_unscored(timestamptz) is
   'candidates() for the records without a BIT score: never eligible, no campaign; their kept static reasons, with cooling_off in its place. Same columns as candidates(), which is this and candidates_scored(). Inlinable.';
 
+-- What promote's evaluation log needs of the unscored records: how many have each list
+-- of reasons. The same rule as candidates_unscored(), counted by the kept bits
+-- (gate_state.unscored_mask) with cooling_off's bit added, and each distinct mask spelt
+-- out once: grouping 1M records by an integer instead of an array.
+-- test/sql/gate_state/equals_baseline proves it equals counting candidates_unscored().
+create or replace function outreach_private.unscored_tally(as_of timestamptz)
+returns table (blocking_reasons text[], records bigint)
+language sql
+stable
+as $$
+  with settings as materialized (
+    select unscored_tally.as_of + outreach.cooling_off_interval() as counted_before,
+           unscored_tally.as_of - outreach.cooling_off_interval() as blocks_after
+  ),
+  counts as (
+    select g.unscored_mask
+             | case when lc.last_sent > (select s.blocks_after from settings s) then 64 else 0 end as mask,
+           count(*) as records
+      from outreach.gate_state g
+      -- The last contact, as in candidates_unscored().
+      cross join lateral (
+        select case when g.last_sent < (select s.counted_before from settings s) then g.last_sent
+                    when g.last_sent is not null
+                      then outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
+               end as last_sent
+      ) lc
+     where g.bit_score is null
+       and outreach.checked_time(unscored_tally.as_of, 'as_of') is not null
+     group by 1
+  )
+  select array(select c.code
+                 from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
+                where counts.mask & (1 << (c.k::int - 1)) <> 0
+                order by c.k),
+         counts.records
+    from counts
+$$;
+comment on function outreach_private.unscored_tally(timestamptz) is
+  'The unscored records at as_of counted by their blocking reasons (what grouping candidates_unscored() by blocking_reasons gives), from the kept bits.';
+
 create or replace function outreach.candidates_scored(as_of timestamptz default now())
 returns table (
   outreach_id          uuid,

@@ -3,7 +3,7 @@
 -- returns, row for row and reason for reason, on a varied dataset built here, at
 -- several moments (as_of in the past, now, in the future).
 begin;
-select plan(9);
+select plan(15);
 \ir ../../../bench/baseline.sql
 
 select setseed(0.5);
@@ -101,6 +101,39 @@ select is(pg_temp.differing(now() - interval '120 days'), 0::bigint, 'an as_of 1
 select is(pg_temp.differing(now() - interval '45 days'), 0::bigint, 'an as_of 45 days back: the same rows');
 select is(pg_temp.differing(now() + interval '40 days'), 0::bigint, 'an as_of 40 days ahead: the same rows');
 select is(pg_temp.differing(now() + interval '400 days'), 0::bigint, 'an as_of 400 days ahead (another campaign window): the same rows');
+
+-- The kept bits spell the kept reasons, and promote's count of the unscored records by
+-- their reasons (from the bits) is what grouping candidates_unscored() gives.
+create function pg_temp.tally_differs(at timestamptz) returns bigint language sql stable as $$
+  select (select count(*) from (select * from outreach_private.unscored_tally(at) except all
+                                select u.blocking_reasons, count(*) from outreach.candidates_unscored(at) u group by 1) a)
+       + (select count(*) from (select u.blocking_reasons, count(*) from outreach.candidates_unscored(at) u group by 1 except all
+                                select * from outreach_private.unscored_tally(at)) b)
+$$;
+select is((select count(*) from outreach.gate_state g
+            where g.unscored_mask is distinct from
+                  (select sum(1 << (c.k::int - 1))::int from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
+                    where c.code = any (g.unscored_reasons))),
+          0::bigint, 'unscored_mask has exactly the bits of unscored_reasons (NULL for a scored record)');
+select is(pg_temp.tally_differs(now()), 0::bigint, 'the unscored tally now equals counting candidates_unscored()');
+select is(pg_temp.tally_differs(now() - interval '45 days'), 0::bigint, '... 45 days back');
+select is(pg_temp.tally_differs(now() + interval '40 days'), 0::bigint, '... 40 days ahead');
+select ok((select count(*) from outreach_private.unscored_tally(now()) where 'cooling_off' = any (blocking_reasons)) > 0,
+          'the tally has unscored records in cooling-off');
+
+-- promote's evaluation log (scored part evaluated, unscored part tallied) is the funnel of
+-- candidates() at the same moment: records, eligible and every reason's count.
+select jsonb_build_object('evaluated', count(*), 'eligible', count(*) filter (where c.eligible),
+                          'blocked', (select jsonb_object_agg(k.code, coalesce(b.n, 0))
+                                        from unnest(outreach.blocking_reason_codes()) k(code)
+                                        left join (select r, count(*) as n
+                                                     from outreach.candidates(now()) x cross join unnest(x.blocking_reasons) r
+                                                    group by r) b on b.r = k.code)) as expected
+  from outreach.candidates(now()) c \gset
+select count(*) from outreach.promote('7d0f4a52-3c4e-4b8e-9f1a-0c2d3e4f5a6b', 1, now());
+select is((select jsonb_build_object('evaluated', r.evaluated, 'eligible', r.eligible, 'blocked', r.blocked_by_reason)
+             from outreach.evaluation_runs r where r.correlation_id = '7d0f4a52-3c4e-4b8e-9f1a-0c2d3e4f5a6b'),
+          :'expected'::jsonb, 'promote logs exactly the funnel of candidates() (evaluated, eligible, every reason)');
 
 -- Settings read at read time.
 update outreach.settings set bit_threshold = 65, cooling_off = interval '45 days';
