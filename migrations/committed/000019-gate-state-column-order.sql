@@ -1,5 +1,5 @@
 --! Previous: sha1:515f63daba24fe1e08ba701173d57a765fc24e1b
---! Hash: sha1:c870bbd065d08b052fa38225d0e04bd467c10c6c
+--! Hash: sha1:3bdfdd6de06f4c95acd647c39643f09ea0eb1331
 --! Message: gate state: columns in the order candidates() reads them, reasons as bits
 
 -- Issue 18: the gate state's columns in the order candidates() reads them. A row is
@@ -122,6 +122,13 @@ create index gate_state_scored_idx on outreach.gate_state_reordered (outreach_id
            spine_status, target_status, upstream_passed, domain_suppressed, industry_key, employee_count,
            contact_li_person_id, contact_li_slot, contact_linkedin_url)
   where bit_score is not null;
+
+-- The unscored records' kept reasons (as bits) and last send, in that order: promote's
+-- evaluation log counts them (outreach_private.unscored_tally) by reading this index
+-- alone, in bit order, instead of the whole table (41 MB against 333 MB at 1M records).
+create index gate_state_unscored_idx on outreach.gate_state_reordered (unscored_mask, last_sent)
+  include (outreach_id)
+  where bit_score is null;
 
 -- The state is derived and read only by the hub's own functions, which name it (nothing
 -- depends on the table object): the old one goes and the new one takes its name.

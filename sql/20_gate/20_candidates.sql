@@ -189,9 +189,12 @@ as $$
            unscored_tally.as_of - outreach.cooling_off_interval() as blocks_after
   ),
   counts as (
-    select g.unscored_mask
-             | case when lc.last_sent > (select s.blocks_after from settings s) then 64 else 0 end as mask,
-           count(*) as records
+    -- Grouped by the kept bits alone (an integer the planner has statistics for), the
+    -- records in cooling-off counted on the side: most have never been sent anything,
+    -- and for them the test stops at last_sent IS NOT NULL.
+    select g.unscored_mask as mask, count(*) as records,
+           count(*) filter (where g.last_sent is not null
+                              and coalesce(lc.last_sent > (select s.blocks_after from settings s), false)) as cooling
       from outreach.gate_state g
       -- The last contact, as in candidates_unscored().
       cross join lateral (
@@ -202,14 +205,20 @@ as $$
       ) lc
      where g.bit_score is null
        and outreach.checked_time(unscored_tally.as_of, 'as_of') is not null
-     group by 1
+     group by g.unscored_mask
+  ),
+  -- Each mask as it is (out of cooling-off) and with cooling_off's bit (64).
+  split as (
+    select c.mask, c.records - c.cooling as records from counts c where c.records > c.cooling
+    union all
+    select c.mask | 64, c.cooling from counts c where c.cooling > 0
   )
   select array(select c.code
                  from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
-                where counts.mask & (1 << (c.k::int - 1)) <> 0
+                where split.mask & (1 << (c.k::int - 1)) <> 0
                 order by c.k),
-         counts.records
-    from counts
+         split.records
+    from split
 $$;
 comment on function outreach_private.unscored_tally(timestamptz) is
   'The unscored records at as_of counted by their blocking reasons (what grouping candidates_unscored() by blocking_reasons gives), from the kept bits.';
