@@ -17,6 +17,7 @@
  *   4. record_events (batches of 1,000) and record_event (one per call) throughput (events/s);
  *   5. the same eligibility decisions made the seeds' way — one company at a time from
  *      the client, a query per company, slot and person — and the ratio to (1);
+ *   (the kept state's size after the load: table, key and its two partial indexes;)
  *   6. the write side of the gate state: 100k bit_scores upserts and 300k company_slot
  *      updates (statements of 1,000 records), with the gate-state triggers disabled and
  *      enabled, then refresh_gate_state() over everything and a check that the kept state
@@ -110,6 +111,14 @@ try {
            (select count(*)::int from outreach.bit_scores) as bit_scores,
            (select count(*)::int from outreach.send_log) as sends`;
   result.dataset = { ...shape, generate_s: +(genMs / 1000).toFixed(1) };
+  // What the kept state occupies after the load (MB): the table, its key and the two
+  // partial indexes the evaluation reads (migration 000019).
+  const [stateSize] = await sql<{ table_mb: number; pkey_mb: number; scored_idx_mb: number; unscored_idx_mb: number }[]>`
+    select round(pg_relation_size('outreach.gate_state') / 1048576.0, 1)::float as table_mb,
+           round(pg_relation_size('outreach.gate_state_pkey') / 1048576.0, 1)::float as pkey_mb,
+           round(coalesce(pg_relation_size(to_regclass('outreach.gate_state_scored_idx')), 0) / 1048576.0, 1)::float as scored_idx_mb,
+           round(coalesce(pg_relation_size(to_regclass('outreach.gate_state_unscored_idx')), 0) / 1048576.0, 1)::float as unscored_idx_mb`;
+  result.gate_state_size = stateSize;
   say(`bench: dataset ${JSON.stringify(result.dataset)}`);
 
   // 1. Full evaluation, side by side with the baseline (candidates() before the kept state).
@@ -385,6 +394,8 @@ try {
       `${ws.bit_scores_upserts.without_gate_ms.toFixed(0)} / ${ws.bit_scores_upserts.with_gate_ms.toFixed(0)} ms (${ws.bit_scores_upserts.ratio.toFixed(2)}×)`],
     [`company_slot updates (${ws.company_slot_updates.rows.toLocaleString("en")}), gate triggers off / on`,
       `${ws.company_slot_updates.without_gate_ms.toFixed(0)} / ${ws.company_slot_updates.with_gate_ms.toFixed(0)} ms (${ws.company_slot_updates.ratio.toFixed(2)}×)`],
+    ["gate_state after the load: table / key / scored idx / unscored idx",
+      `${stateSize?.table_mb} / ${stateSize?.pkey_mb} / ${stateSize?.scored_idx_mb} / ${stateSize?.unscored_idx_mb} MB`],
     ["refresh_gate_state() of every record", `${ws.refresh_all_ms.toFixed(0)} ms`],
     ["kept state rows differing from a recomputation", `${ws.state_rows_differing_after}`],
   );
