@@ -43,9 +43,9 @@ comment on function outreach.senders() is
 -- send costs message_context's probes and two HMACs (pgcrypto, the same bytes as
 -- unsubscribe_url and calendar_link sign). Templates are parsed once per batch (the
 -- pieces of try_render_template: literal i, then placeholder i) and every message is
--- put together by one grouped join, so subject, body and provider steps render as
--- try_render_template would render them one by one
--- (test/sql/dispatch/render_equivalence proves it on a generated batch).
+-- put together from its template's pieces by a join, with no ordered aggregate per
+-- message, so subject, body and provider steps render as try_render_template renders
+-- them one by one (test/sql/dispatch/render_equivalence proves it on a generated batch).
 drop function if exists outreach_private.render_send(uuid, timestamptz);
 
 create or replace function outreach_private.render_sends(send_ids uuid[], as_of timestamptz)
@@ -171,7 +171,9 @@ as $$
             union select j.body_template from jobs j) x
      where x.template is not null
   ), rendered as (
-    -- NULL when a placeholder has no usable value (absent, JSON null, blank).
+    -- The pieces in array order (unnest and ARRAY() keep it), each literal followed by its
+    -- placeholder's value; NULL when a placeholder has no usable value (absent, JSON null,
+    -- blank) or there is no template.
     select j.send_id, j.step,
            case when ts.template is not null
                      and not exists (select from unnest(ts.names) n where coalesce(btrim(b.vals ->> n), '') = '')
