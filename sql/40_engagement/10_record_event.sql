@@ -424,13 +424,15 @@ begin
     select a.ord, a.send_id, a.event_id, a.is_duplicate, st.status, a.sqlstate, a.reason
       from (select u.ord,
                    u.send_id,
-                   coalesce(n.event_id, e.event_id) as event_id,
+                   -- A duplicate of an earlier event: one probe of the hash's unique index
+                   -- (as a join, the plan read the whole log).
+                   coalesce(n.event_id, (select e.event_id from outreach.engagement_events e
+                                          where e.event_hash = u.event_hash)) as event_id,
                    not (n.event_id is not null and u.ord = min(u.ord) over (partition by u.event_hash)) as is_duplicate,
                    null::text as sqlstate,
                    null::text as reason
               from unnest(ords, sends, hashes) as u(ord, send_id, event_hash)
               left join unnest(ins_hashes, ins_ids) as n(event_hash, event_id) on n.event_hash = u.event_hash
-              left join outreach.engagement_events e on n.event_id is null and e.event_hash = u.event_hash
             union all
             select u.ord, u.send_id, null, null, u.state, u.reason
               from unnest(ref_ords, ref_sends, ref_states, ref_reasons) as u(ord, send_id, state, reason)) a
