@@ -97,18 +97,31 @@ begin
   --    ever rewritten).
   --    Materialized: each element is parsed and checked once, not once per aggregate.
   --    The arrays are built in one pass, aligned (same rows, same order).
-  with parsed as materialized (
+  with fields as materialized (
+    select e.ord::int as ord, o.obj,
+           nullif(btrim(o.obj ->> 'send_id'), '') as send_text,
+           nullif(btrim(o.obj ->> 'event_type'), '') as event_type,
+           nullif(btrim(o.obj ->> 'event_ts'), '') as ts_text,
+           nullif(lower(btrim(o.obj ->> 'source_system')), '') as source_system
+      from jsonb_array_elements(record_events.events) with ordinality as e(elem, ord)
+     cross join lateral (select case when jsonb_typeof(e.elem) = 'object' then e.elem end as obj) o
+  ), uuids as (
+    -- Every send id a UUID, checked with one match over the batch (a regular expression
+    -- costs about 3 µs a call, mostly setting up; the batch's 37 kB match in 0.4 ms):
+    -- no send id holds a comma, so each piece between commas is one send id. Otherwise
+    -- each is checked on its own below.
+    select coalesce(bool_and(strpos(f.send_text, ',') = 0)
+                    and string_agg(f.send_text, ',')
+                        ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}(?:,[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})*$',
+                    false) as all_ok
+      from fields f
+  ), parsed as materialized (
     select f.ord, f.obj, f.send_text, f.event_type, f.ts_text, f.source_system,
-           case when f.send_text ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
+           case when (f.send_text is not null and (select u.all_ok from uuids u))
+                  or f.send_text ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
                 then f.send_text::uuid end as send_id,
            outreach.parse_event_time(f.ts_text) as event_ts
-      from (select e.ord::int as ord, o.obj,
-                   nullif(btrim(o.obj ->> 'send_id'), '') as send_text,
-                   nullif(btrim(o.obj ->> 'event_type'), '') as event_type,
-                   nullif(btrim(o.obj ->> 'event_ts'), '') as ts_text,
-                   nullif(lower(btrim(o.obj ->> 'source_system')), '') as source_system
-              from jsonb_array_elements(record_events.events) with ordinality as e(elem, ord)
-             cross join lateral (select case when jsonb_typeof(e.elem) = 'object' then e.elem end as obj) o) f
+      from fields f
   ), checked as materialized (
     select p.ord, p.send_id, p.obj, p.event_ts, p.source_system, l.outreach_id, l.person_id, l.enrolment_id,
            case when p.obj is null then 'is not a JSON object'
