@@ -27,10 +27,15 @@ comment on function outreach_private.guard_send_status() is
   'Trigger function: refuses (OR025) an update that lowers a send''s status rank or changes a cancelled send.';
 
 drop trigger if exists send_log_status_forward on outreach.send_log;
+-- The WHEN clause is the whole rule (send_status_rank is inlined into it), so the
+-- function runs only for an update it refuses: a batch of events that moves 500 sends
+-- up calls nothing here.
 create trigger send_log_status_forward
   before update of send_status on outreach.send_log
   for each row
-  when (old.send_status is distinct from new.send_status)
+  when (old.send_status is distinct from new.send_status
+        and (old.send_status = 'cancelled'
+             or outreach.send_status_rank(new.send_status) < outreach.send_status_rank(old.send_status)))
   execute function outreach_private.guard_send_status();
 alter table outreach.send_log enable always trigger send_log_status_forward;
 comment on trigger send_log_status_forward on outreach.send_log is

@@ -1,0 +1,16 @@
+--! Previous: sha1:b5477ccc690a4174062d8081b2a383285b3c57b2
+--! Hash: sha1:be1e48164bc2a56de5a3c17aadc3efcd2faf528a
+--! Message: engagement_events: drop the person index (no query reads events by person)
+
+--! no-transaction
+-- 000021 — engagement_events_person_idx is read by no query of the hub: events are found
+-- by send (engagement_events_send_idx: kill switches, metrics, unsubscribe, outbox), by
+-- company (engagement_events_outreach_idx: handoff_snapshot), by hash (the unique key)
+-- and by type and time (engagement_events_type_ts_idx: kill switches); the foreign key
+-- on person_id that it once served was dropped in 000018, and nobody deletes a person.
+-- Every recorded event paid for it: one more random insert into a uuid B-tree (about
+-- 1 ms of a 1,000-event record_events batch at 95k, more as the log grows). Dropped
+-- concurrently so a live log keeps taking events; a no-transaction migration holds
+-- exactly one statement, so its timeouts come from the migrating session.
+-- squawk-ignore require-lock-timeout,require-statement-timeout -- one-statement no-transaction migration; timeouts come from the session (see above)
+drop index concurrently if exists outreach.engagement_events_person_idx;
