@@ -1,9 +1,9 @@
---! Previous: sha1:b5477ccc690a4174062d8081b2a383285b3c57b2
---! Hash: sha1:be1e48164bc2a56de5a3c17aadc3efcd2faf528a
+--! Previous: sha1:3bdfdd6de06f4c95acd647c39643f09ea0eb1331
+--! Hash: sha1:f2742a7fd66af53fcf8c6044161f1c648c48f800
 --! Message: engagement_events: drop the person index (no query reads events by person)
 
 --! no-transaction
--- 000021 — engagement_events_person_idx is read by no query of the hub: events are found
+-- 000020 — engagement_events_person_idx is read by no query of the hub: events are found
 -- by send (engagement_events_send_idx: kill switches, metrics, unsubscribe, outbox), by
 -- company (engagement_events_outreach_idx: handoff_snapshot), by hash (the unique key)
 -- and by type and time (engagement_events_type_ts_idx: kill switches); the foreign key
