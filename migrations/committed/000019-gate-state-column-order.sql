@@ -1,5 +1,5 @@
 --! Previous: sha1:515f63daba24fe1e08ba701173d57a765fc24e1b
---! Hash: sha1:3bdfdd6de06f4c95acd647c39643f09ea0eb1331
+--! Hash: sha1:e0a83de1da8410ed6d615eb5f17807dadfdfcc2e
 --! Message: gate state: columns in the order candidates() reads them, reasons as bits
 
 -- Issue 18: the gate state's columns in the order candidates() reads them. A row is
@@ -97,6 +97,8 @@ create table outreach.gate_state_reordered (
   contact_li_slot      text,
   contact_linkedin_url text
 )
+-- Room on each page for the new version of an updated row: no update is HOT any more (the
+-- covering index below holds every column), but a new version that fits stays on its page.
 with (fillfactor = 90);
 
 insert into outreach.gate_state_reordered

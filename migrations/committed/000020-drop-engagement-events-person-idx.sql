@@ -1,5 +1,5 @@
---! Previous: sha1:3bdfdd6de06f4c95acd647c39643f09ea0eb1331
---! Hash: sha1:f2742a7fd66af53fcf8c6044161f1c648c48f800
+--! Previous: sha1:e0a83de1da8410ed6d615eb5f17807dadfdfcc2e
+--! Hash: sha1:3108c398a0b230e2432b80a568e0c13368408891
 --! Message: engagement_events: drop the person index (no query reads events by person)
 
 --! no-transaction
