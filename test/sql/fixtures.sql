@@ -94,3 +94,12 @@ create function pg_temp.reasons(oid uuid, at timestamptz default now())
 returns text[] language sql stable as $$
   select blocking_reasons from outreach.candidates(at) where outreach_id = oid;
 $$;
+
+-- The kept gate state against its recomputation from scratch: rows of either that the
+-- other lacks (0 = equal).
+create function pg_temp.drift() returns bigint language sql stable as $$
+  select (select count(*) from (select * from outreach_private.gate_state_kept() except all
+                                select * from outreach_private.gate_state_recomputed()) a)
+       + (select count(*) from (select * from outreach_private.gate_state_recomputed() except all
+                                select * from outreach_private.gate_state_kept()) b)
+$$;

@@ -4,13 +4,7 @@
 -- while the other adds one.
 begin;
 select plan(7);
-
-create function pg_temp.drift() returns bigint language sql stable as $$
-  select (select count(*) from (select * from outreach_private.gate_state_kept() except all
-                                select * from outreach_private.gate_state_recomputed()) a)
-       + (select count(*) from (select * from outreach_private.gate_state_recomputed() except all
-                                select * from outreach_private.gate_state_kept()) b)
-$$;
+\ir ../fixtures.sql
 
 select current_setting('oeh.test_dsn') as dsn \gset
 select dblink_connect('a', :'dsn');

@@ -5,13 +5,6 @@ begin;
 select plan(42);
 \ir ../fixtures.sql
 
--- Rows of the kept state and of the recomputation that the other lacks (0 = equal).
-create function pg_temp.drift() returns bigint language sql stable as $$
-  select (select count(*) from (select * from outreach_private.gate_state_kept() except all
-                                select * from outreach_private.gate_state_recomputed()) a)
-       + (select count(*) from (select * from outreach_private.gate_state_recomputed() except all
-                                select * from outreach_private.gate_state_kept()) b)
-$$;
 create function pg_temp.state(oid uuid) returns outreach.gate_state language sql stable as $$
   select g from outreach.gate_state g where g.outreach_id = oid
 $$;

@@ -5,12 +5,6 @@ begin;
 select plan(10);
 \ir ../fixtures.sql
 
-create function pg_temp.drift() returns bigint language sql stable as $$
-  select (select count(*) from (select * from outreach_private.gate_state_kept() except all
-                                select * from outreach_private.gate_state_recomputed()) a)
-       + (select count(*) from (select * from outreach_private.gate_state_recomputed() except all
-                                select * from outreach_private.gate_state_kept()) b)
-$$;
 
 select pg_temp.campaign();
 select pg_temp.ready_record(60) as r1 \gset
