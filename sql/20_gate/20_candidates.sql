@@ -116,18 +116,13 @@ returns table (
 language sql
 stable
 as $$
-  -- `limit 1`: settings is one row (a singleton key), but a one-row table is never
-  -- analysed by autovacuum, so the planner guesses hundreds of rows, multiplies every
-  -- join by them and turns on JIT with optimisation (more than half the time at 95k).
+  -- Only cooling-off is read here (no threshold, no campaign window: no score).
   with settings as materialized (
-    select s.bit_threshold, outreach.cooling_off_interval() as cooling_off,
-           (candidates_unscored.as_of at time zone 'UTC')::date as utc_day,
+    select outreach.cooling_off_interval() as cooling_off,
            -- Sends before this count for the last contact; one after it blocks (exact
            -- elapsed time, so `as_of < sent + cooling_off` is `sent > as_of - cooling_off`).
            candidates_unscored.as_of + outreach.cooling_off_interval() as counted_before,
            candidates_unscored.as_of - outreach.cooling_off_interval() as blocks_after
-      from outreach.settings s
-     limit 1
   )
   -- The settings are read as one-time subqueries (parameters of the plan, not a join
   -- per row), and the state's leading columns are the ones read here (migration 000019).
