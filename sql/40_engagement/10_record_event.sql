@@ -203,24 +203,18 @@ begin
   --    statement looks rows up by key (= any of an array): no plan here depends on how
   --    many rows are queued (the statistics of send_log are stale right after a bulk
   --    promote).
-  if types && array['email_bounce', 'unsubscribe', 'spam_complaint'] then
-    perform 1
-       from outreach.outreach o
-      where o.outreach_id = any (lock_companies || array(
-              select p.outreach_id
-                from outreach.people p
-               where p.person_id = any (array(select u.person_id
-                                                from unnest(persons, types) as u(person_id, event_type)
-                                               where u.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint')))))
-      order by o.outreach_id
-        for no key update of o;
-  else
-    perform 1
-       from outreach.outreach o
-      where o.outreach_id = any (lock_companies)
-      order by o.outreach_id
-        for no key update of o;
-  end if;
+  -- The persons' companies are looked up only for a batch with a suppression (a CASE
+  -- runs its subquery only when it is taken; an array concatenated with NULL is itself).
+  perform 1
+     from outreach.outreach o
+    where o.outreach_id = any (lock_companies || case when types && array['email_bounce', 'unsubscribe', 'spam_complaint'] then array(
+            select p.outreach_id
+              from outreach.people p
+             where p.person_id = any (array(select u.person_id
+                                              from unnest(persons, types) as u(person_id, event_type)
+                                             where u.event_type in ('email_bounce', 'unsubscribe', 'spam_complaint')))) end)
+    order by o.outreach_id
+      for no key update of o;
 
   if types && array['unsubscribe', 'spam_complaint', 'email_reply', 'linkedin_reply'] then
     lock_ids := array(select sib.send_id
