@@ -1,6 +1,6 @@
 -- SPEC §1/§5: other services read the views with the read-only role hub_reader.
 begin;
-select plan(12);
+select plan(14);
 \ir ../fixtures.sql
 
 select pg_temp.campaign();
@@ -11,6 +11,11 @@ set local role hub_reader;
 select lives_ok($$select * from outreach.v_candidates$$, 'hub_reader reads v_candidates');
 select is((select count(*)::int from outreach.v_ready), 1, 'hub_reader reads v_ready');
 select lives_ok($$select * from outreach.v_gate_funnel$$, 'hub_reader reads v_gate_funnel');
+-- The two parts of candidates() are inlined into the views only when the reader may run them.
+select is((select count(*)::int from outreach.candidates_unscored() u) + (select count(*)::int from outreach.candidates_scored() s),
+          (select count(*)::int from outreach.v_candidates), 'hub_reader runs both parts of candidates(), which together are v_candidates');
+select throws_ok($$select * from outreach_private.unscored_tally(now())$$, '42501', null,
+                 'hub_reader cannot run promote''s private tally');
 select lives_ok($$select * from outreach.v_send_queue$$, 'hub_reader reads v_send_queue');
 select lives_ok($$select * from outreach.kill_switches()$$, 'hub_reader reads the kill-switch board');
 select lives_ok(format('select * from outreach.primary_contact(%L, %L)', :'r', 'COST_PRESSURE'),

@@ -2,7 +2,7 @@
 -- time: NULL is 22004; ±infinity and years outside 1900..9999 are 22023; nothing
 -- is written. (SPEC §4 as_of, booked_at, event_ts, campaign windows.)
 begin;
-select plan(138);
+select plan(148);
 \ir ../fixtures.sql
 
 select pg_temp.campaign();
@@ -13,6 +13,8 @@ select pg_temp.sent(:'r', timestamptz '2026-01-01 00:00+00') as s \gset
 create temp table calls (fn text, tmpl text);
 insert into calls values
   ('candidates',           'select * from outreach.candidates(%s)'),
+  ('candidates_unscored',  'select * from outreach.candidates_unscored(%s)'),
+  ('candidates_scored',    'select * from outreach.candidates_scored(%s)'),
   ('cooling_off',          format('select * from outreach.cooling_off(%L, %%s)', :'r')),
   ('match_campaign',       format('select * from outreach.match_campaign(%L, %%s)', :'r')),
   ('sending_halted',       'select outreach.sending_halted(%s)'),
