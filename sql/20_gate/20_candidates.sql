@@ -259,9 +259,7 @@ as $$
   open_campaigns as materialized (
     select c.campaign_id, f.sequence_id, c.channel, coalesce(c.target_bit_score_min, 0)::numeric as min_score,
            (select array_agg(lower(btrim(i))) from unnest(c.target_industries) i) as industries,
-           c.min_employees, c.max_employees, c.priority, c.created_at,
-           (c.target_industries is not null)::int + (c.min_employees is not null)::int
-             + (c.max_employees is not null)::int + (c.target_bit_score_min is not null)::int as specificity,
+           c.min_employees, c.max_employees,
            -- The matching order (most specific, then priority, then oldest, then id) as one
            -- rank, so a record's search is a plain min() instead of a sort per record.
            row_number() over (order by (c.target_industries is not null)::int + (c.min_employees is not null)::int
