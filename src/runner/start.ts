@@ -38,6 +38,27 @@ try {
   const webhooks: WebhookServer | undefined = webhookConfig
     ? await startWebhookServer({ config: webhookConfig, sql, log })
     : undefined;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: "stopping", signal }, "stopping: waiting for running jobs");
+    try {
+      await webhooks?.close();
+      await worker.stop();
+      await sql.end({ timeout: 5 });
+    } finally {
+      await db.stop();
+      log.info({ event: "stopped", signal }, "stopped");
+      process.exit(0);
+    }
+  };
+  // Worker first, server last (see loadEmbeddedPostgres). Installed before "ready" is
+  // logged, so a supervisor that signals as soon as it reads it finds them; kept for
+  // every signal (`on`, not `once`): a second SIGTERM during the shutdown would otherwise
+  // kill the process mid-way and leave its jobs locked (`stopping` makes it a no-op).
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
   log.info(
     {
       event: "ready",
@@ -53,24 +74,6 @@ try {
     },
     "outreach hub ready: worker running",
   );
-
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ event: "stopping", signal }, "stopping: waiting for running jobs");
-    try {
-      await webhooks?.close();
-      await worker.stop();
-      await sql.end({ timeout: 5 });
-    } finally {
-      await db.stop();
-      log.info({ event: "stopped", signal }, "stopped");
-      process.exit(0);
-    }
-  };
-  // Worker first, server last (see loadEmbeddedPostgres).
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) void shutdown("parent_exit");

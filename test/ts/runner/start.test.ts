@@ -53,6 +53,28 @@ describe("npm start", () => {
     const cron = await db.sql`select identifier from graphile_worker._private_known_crontabs order by 1`;
     expect(cron.map((r) => r.identifier)).toContain("init_pending");
   });
+
+  it("a second SIGTERM while it stops does not cut the shutdown short", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/runner/start.ts"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await expect
+      .poll(() => out.includes('"event":"ready"'), { timeout: 45_000, interval: 100 })
+      .toBe(true);
+    child.kill("SIGTERM");
+    await expect.poll(() => out.includes('"event":"stopping"'), { timeout: 10_000, interval: 10 }).toBe(true);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(out).toContain('"event":"stopped"');
+    const locked = await db.sql`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`;
+    expect(locked[0]?.n).toBe(0);
+  });
 });
 
 describe("npm start with the webhook receiver", () => {
