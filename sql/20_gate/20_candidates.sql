@@ -279,13 +279,41 @@ as $$
        and (c.end_date is null or c.end_date >= s.utc_day)
        and (c.total_send_limit is null or outreach.campaign_sends(c.campaign_id) < c.total_send_limit)
   ),
-  -- The open campaigns by rank, as arrays: a record's best rank picks its campaign by
+  -- The open campaigns by rank, as arrays: a search's best rank picks its campaign by
   -- subscript (one row, so the planner never mistakes it for a join to reorder).
   ranked as materialized (
     select array_agg(oc.campaign_id order by oc.ord) as campaign_ids,
            array_agg(oc.sequence_id order by oc.ord) as sequence_ids,
            array_agg(oc.channel order by oc.ord) as channels
       from open_campaigns oc
+  ),
+  -- The matching grid. Whether a campaign matches a record depends only on where the
+  -- record's score and size fall among the open campaigns' bounds, which of their
+  -- industries it has (if any), and which addresses it has. Those five, packed into one
+  -- integer (the record's cell), decide its campaign: records of one cell share one
+  -- search (Memoize, below), so the search runs once per cell (a few hundred at 1M
+  -- records), not once per record.
+  --   scores:     the distinct score minimums, ascending: width_bucket(score, scores) >= j
+  --               exactly when score >= scores[j];
+  --   sizes:      the distinct minimums and maximums + 1 (bigint: no overflow at the top
+  --               of int), ascending: size >= min exactly when width_bucket(size, sizes) >=
+  --               the position of min, size <= max exactly when it is < that of max + 1;
+  --   industries: every industry a campaign names (distinct, no NULL): position 0 is none.
+  grid as materialized (
+    select g.scores, g.sizes, g.industries,
+           cardinality(g.sizes) + 2 as size_radix,       -- 0 = no size, 1 + bucket otherwise
+           cardinality(g.industries) + 1 as industry_radix  -- 0 = none of them, else position
+      from (
+        select coalesce((select array_agg(distinct oc.min_score order by oc.min_score) from open_campaigns oc),
+                        '{}') as scores,
+               coalesce((select array_agg(distinct b.bound order by b.bound)
+                           from open_campaigns oc
+                           cross join lateral (values (oc.min_employees::bigint), (oc.max_employees::bigint + 1)) b(bound)
+                          where b.bound is not null), '{}') as sizes,
+               coalesce((select array_agg(distinct i.name order by i.name)
+                           from open_campaigns oc cross join unnest(oc.industries) i(name)
+                          where i.name is not null), '{}') as industries
+      ) g
   )
   -- The scored records: the full rule, with the campaign search.
   select g.outreach_id, g.sovereign_company_id, g.target_id, g.domain, g.email_pattern,
@@ -298,44 +326,12 @@ as $$
          lc.last_sent, lc.last_sent + (select s.cooling_off from settings s),
          cm.campaign_id, cm.sequence_id,
          -- The same rules as the reasons below, as one short-circuit test (cheapest and
-         -- most selective first) so the array is built once; test/sql/gate proves the two agree.
-         -- static_clear (a generated column of the state) is the rules that read only the
-         -- state row: target, domain, pattern, filled slots, target status, spine status,
-         -- upstream verdict, suppression, queued sends.
+         -- most selective first); test/sql/gate proves the two agree. static_clear (a
+         -- generated column of the state) is the rules that read only the state row:
+         -- target, domain, pattern, filled slots, target status, spine status, upstream
+         -- verdict, suppression, queued sends.
          ok.eligible,
-         -- The reasons array, built only where it must be: an eligible record has none.
-         case when ok.eligible then '{}'::text[] else
-         array_remove(array[
-           case when g.target_id is null then 'no_company_target' end,
-           case when g.target_id is not null and coalesce(btrim(g.domain), '') = '' then 'missing_domain' end,
-           case when g.target_id is not null and coalesce(btrim(g.email_pattern), '') = '' then 'missing_email_pattern' end,
-           case when g.bit_score < (select s.bit_threshold from settings s) then 'bit_below_threshold' end,
-           case when coalesce(g.filled_slots, 0) = 0 then 'no_anchor_slot' end,
-           -- No address for any matching campaign: the email contact is missing and an email
-           -- campaign matches (or no LinkedIn one does, as before channels).
-           case when g.filled_slots > 0 and g.contact_person_id is null and cm.campaign_id is null
-                 and (coalesce(cm.email_matches, false) or not coalesce(cm.linkedin_matches, false))
-                then 'no_contact_email' end,
-           case when lc.last_sent > (select s.blocks_after from settings s) then 'cooling_off' end,
-           case when g.queued_sends > 0 then 'already_in_outreach' end,
-           case g.target_status when 'paused' then 'target_paused'
-                                when 'opted_out' then 'target_opted_out'
-                                when 'exhausted' then 'target_exhausted' end,
-           case when not coalesce(cm.email_matches or cm.linkedin_matches, false) then 'no_matching_campaign' end,
-           case when g.spine_status = 'HANDED_OFF' then 'handed_off' end,
-           -- A BIT band, where there is one, must be 3 or more (messaging seed); no band → the score decides.
-           case when g.band < 3 then 'band_below_3' end,
-           -- A record the upstream hubs report on: each hub before Outreach Execution must have PASSed.
-           case when not g.upstream_passed then 'upstream_not_passed' end,
-           -- The target's domain (or a parent domain) is on the suppression list (kept by triggers).
-           case when g.domain_suppressed then 'suppressed' end,
-           -- A LinkedIn campaign matches, no campaign the record has an address for does,
-           -- and no slotted person has a usable profile.
-           case when g.filled_slots > 0 and g.contact_li_person_id is null and cm.campaign_id is null
-                 and coalesce(cm.linkedin_matches, false)
-                then 'no_contact_profile' end
-         ], null)
-         end,
+         rs.reasons,
          cm.channel,
          case when cm.channel = 'linkedin' then g.contact_linkedin_url end
     from outreach.gate_state g
@@ -346,28 +342,47 @@ as $$
                     then outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
              end as last_sent
     ) lc
-    -- Most specific matching campaign the record has an address for (an email contact
-    -- for an email campaign, a profile for a LinkedIn one), then priority, then oldest,
-    -- then id; and whether any email / LinkedIn campaign matches at all (for the
-    -- no_contact_* reasons). One pass over the open campaigns per scored record (a
-    -- lateral search, so a filter on the record's own columns, as v_ready's, narrows the
-    -- records searched), the best one by its rank: it picks the campaign, its first step
-    -- and its channel by subscript. None matching reads as NULLs.
+    -- The record's cell in the grid. `offset 0` keeps it one value the search below is
+    -- keyed by (else the search would be keyed by the five columns, as many as records).
+    cross join lateral (
+      select ((width_bucket(g.bit_score, (select gr.scores from grid gr))::bigint * (select gr.size_radix from grid gr)
+               + coalesce(width_bucket(g.employee_count::bigint, (select gr.sizes from grid gr)) + 1, 0))
+              * (select gr.industry_radix from grid gr)
+              + coalesce(array_position((select gr.industries from grid gr), g.industry_key), 0)) * 4
+             + (g.contact_person_id is not null)::int * 2
+             + (g.contact_li_person_id is not null)::int as cell
+      offset 0
+    ) k
+    -- The search, for a cell: the most specific matching campaign the record has an
+    -- address for (an email contact for an email campaign, a profile for a LinkedIn one),
+    -- then priority, then oldest, then id, by its rank; and whether any email / LinkedIn
+    -- campaign matches at all (for the no_contact_* reasons). None matching reads as
+    -- NULLs. Keyed by the cell alone, the planner caches it (Memoize); a filter on the
+    -- record's own columns (v_ready's) still narrows the records searched.
     cross join lateral (
       select rk.campaign_ids[m.best] as campaign_id, rk.sequence_ids[m.best] as sequence_id,
              rk.channels[m.best] as channel, m.email_matches, m.linkedin_matches
         from ranked rk
         cross join (
-          select min(oc.ord) filter (where case oc.channel when 'linkedin' then g.contact_li_person_id is not null
-                                                           else g.contact_person_id is not null end) as best,
+          select min(oc.ord) filter (where case oc.channel when 'linkedin' then d.has_profile else d.has_email end) as best,
                  bool_or(oc.channel = 'email') as email_matches,
                  bool_or(oc.channel = 'linkedin') as linkedin_matches
-            from open_campaigns oc
-           where g.bit_score >= oc.min_score
-             and (oc.industries is null or g.industry_key = any (oc.industries))
-             and (oc.min_employees is null or g.employee_count >= oc.min_employees)
-             and (oc.max_employees is null or g.employee_count <= oc.max_employees)
+            from grid gr
+            -- The cell unpacked (NULL: no size / none of the industries).
+            cross join lateral (
+              select k.cell % 2 = 1 as has_profile,
+                     k.cell / 2 % 2 = 1 as has_email,
+                     nullif(k.cell / 4 % gr.industry_radix, 0) as industry_at,
+                     nullif(k.cell / 4 / gr.industry_radix % gr.size_radix, 0) - 1 as size_at,
+                     k.cell / 4 / gr.industry_radix / gr.size_radix as score_at
+            ) d
+            cross join open_campaigns oc
+           where d.score_at >= array_position(gr.scores, oc.min_score)
+             and (oc.industries is null or gr.industries[d.industry_at] = any (oc.industries))
+             and (oc.min_employees is null or d.size_at >= array_position(gr.sizes, oc.min_employees::bigint))
+             and (oc.max_employees is null or d.size_at < array_position(gr.sizes, oc.max_employees::bigint + 1))
         ) m
+      offset 0
     ) cm
     cross join lateral (
       select g.bit_score >= (select s.bit_threshold from settings s)
@@ -376,6 +391,35 @@ as $$
              and cm.campaign_id is not null
              and not coalesce(lc.last_sent > (select s.blocks_after from settings s), false) as eligible
     ) ok
+    -- The reasons as bits (bit k-1 for the k-th code of blocking_reason_codes()): the
+    -- kept static ones (gate_state.scored_mask) and those read at as_of or from the
+    -- search. An eligible record has none.
+    cross join lateral (
+      select g.scored_mask
+             | case when g.bit_score < (select s.bit_threshold from settings s) then 8 else 0 end
+             -- No address for any matching campaign: the email contact is missing and an
+             -- email campaign matches (or no LinkedIn one does, as before channels).
+             | case when g.filled_slots > 0 and g.contact_person_id is null and cm.campaign_id is null
+                     and (coalesce(cm.email_matches, false) or not coalesce(cm.linkedin_matches, false))
+                    then 32 else 0 end
+             | case when lc.last_sent > (select s.blocks_after from settings s) then 64 else 0 end
+             | case when not coalesce(cm.email_matches or cm.linkedin_matches, false) then 2048 else 0 end
+             -- A LinkedIn campaign matches, no campaign the record has an address for
+             -- does, and no slotted person has a usable profile.
+             | case when g.filled_slots > 0 and g.contact_li_person_id is null and cm.campaign_id is null
+                     and coalesce(cm.linkedin_matches, false)
+                    then 65536 else 0 end as mask
+      offset 0
+    ) rm
+    -- The bits spelt out, in code order: keyed by the mask alone, so each distinct mask
+    -- is spelt once (Memoize), not once per record.
+    cross join lateral (
+      select array(select c.code
+                     from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
+                    where rm.mask & (1 << (c.k::int - 1)) <> 0
+                    order by c.k) as reasons
+      offset 0
+    ) rs
    where g.bit_score is not null
      and outreach.checked_time(candidates_scored.as_of, 'as_of') is not null
 $$;
