@@ -186,18 +186,19 @@ as $$
   counts as (
     -- Grouped by the kept bits alone (an integer the planner has statistics for), the
     -- records in cooling-off counted on the side: most have never been sent anything,
-    -- and for them the test stops at last_sent IS NOT NULL.
+    -- and for them the test stops at its first comparison. The last contact is the one
+    -- of candidates_unscored(), tested in place (no projection per record): a kept
+    -- last_sent before counted_before is the last contact; a later one is not, and the
+    -- record's log is read for the latest before (blocks_after < counted_before, so a
+    -- kept last_sent at or before blocks_after never blocks).
     select g.unscored_mask as mask, count(*) as records,
+           -- (`is not null` first: a NULL does not stop an AND, a false does.)
            count(*) filter (where g.last_sent is not null
-                              and coalesce(lc.last_sent > (select s.blocks_after from settings s), false)) as cooling
+                              and g.last_sent > (select s.blocks_after from settings s)
+                              and (g.last_sent < (select s.counted_before from settings s)
+                                   or outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
+                                        > (select s.blocks_after from settings s))) as cooling
       from outreach.gate_state g
-      -- The last contact, as in candidates_unscored().
-      cross join lateral (
-        select case when g.last_sent < (select s.counted_before from settings s) then g.last_sent
-                    when g.last_sent is not null
-                      then outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
-               end as last_sent
-      ) lc
      where g.bit_score is null
        and outreach.checked_time(unscored_tally.as_of, 'as_of') is not null
      group by g.unscored_mask
