@@ -1,5 +1,5 @@
 --! Previous: sha1:3108c398a0b230e2432b80a568e0c13368408891
---! Hash: sha1:40bcf13d7bc49f634f712b98600aa93d88f592e3
+--! Hash: sha1:d67590664cf16b5f9493bdea7018dd4679605c4a
 --! Message: gate state: the static reasons of a scored record as bits (scored_mask), in the scored index
 
 -- Issue 18: candidates_scored() spelt every scored record's reasons by building an array
@@ -12,7 +12,9 @@
 -- the k-th code of blocking_reason_codes(). candidates_scored() ORs in the others and
 -- spells each distinct mask once. NULL for an unscored record (its reasons are
 -- unscored_mask / unscored_reasons). The column is added to the covering index the scored
--- part reads (an index-only scan). Adding a stored generated column rewrites the table
+-- part reads (an index-only scan), and the five columns it now reads only through the mask
+-- (queued_sends, spine_status, target_status, upstream_passed, domain_suppressed) leave it:
+-- a narrower entry for every write of a scored record's state. Adding a stored generated column rewrites the table
 -- under an exclusive lock (about 1 s per 100k records here); the index is rebuilt in the
 -- same transaction, under that lock.
 
@@ -43,7 +45,6 @@ drop index outreach.gate_state_scored_idx;
 -- squawk-ignore require-concurrent-index-creation -- the table is held exclusively by the rewrite above
 create index gate_state_scored_idx on outreach.gate_state (outreach_id)
   include (bit_score, last_sent, static_clear, scored_mask, sovereign_company_id, target_id, domain, email_pattern,
-           score_tier, contact_person_id, contact_slot, contact_email, band, queued_sends, filled_slots,
-           spine_status, target_status, upstream_passed, domain_suppressed, industry_key, employee_count,
-           contact_li_person_id, contact_li_slot, contact_linkedin_url)
+           score_tier, contact_person_id, contact_slot, contact_email, band, filled_slots, industry_key,
+           employee_count, contact_li_person_id, contact_li_slot, contact_linkedin_url)
   where bit_score is not null;
