@@ -163,7 +163,7 @@ begin
       -- try_render_template cuts it into (literal i, then placeholder i; the last literal
       -- alone) and its distinct placeholders in order of first use (missing_placeholders'
       -- order): rendering a subject is then a join of its pieces, not two regular
-      -- expressions per record (≈ 0.2 ms a record). test/sql/promote/subject proves the
+      -- expressions per record (≈ 25 µs a record). test/sql/promote/subject proves the
       -- subjects and the missing lists are what those two functions give.
       select t.audience, t.pressure_class,
              array(select p.lit
