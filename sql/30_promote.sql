@@ -160,20 +160,15 @@ begin
        where not promote.dry_run
     ), tpl as materialized (
       -- The subject templates these records use, each cut once into the pieces
-      -- try_render_template cuts it into (literal i, then placeholder i; the last literal
-      -- alone) and its distinct placeholders in order of first use (missing_placeholders'
-      -- order): rendering a subject is then a join of its pieces, not two regular
-      -- expressions per record (≈ 25 µs a record). test/sql/promote/subject proves the
+      -- try_render_template renders from (outreach_private.template_pieces, as claims'
+      -- render_sends does), with its distinct placeholders in order of first use
+      -- (missing_placeholders' order): rendering a subject is then a join of its pieces,
+      -- not two regular expressions per record (≈ 25 µs a record). test/sql/promote/subject proves the
       -- subjects and the missing lists are what those two functions give.
-      select t.audience, t.pressure_class,
-             array(select p.lit
-                     from regexp_split_to_table(t.subject_template, '\{\{[a-z_][a-z0-9_]*\}\}') with ordinality as p(lit, ord)
-                    order by p.ord) as lits,
-             array(select mt.arr[1]
-                     from regexp_matches(t.subject_template, '\{\{([a-z_][a-z0-9_]*)\}\}', 'g') with ordinality as mt(arr, ord)
-                    order by mt.ord) as names,
+      select t.audience, t.pressure_class, tp.lits, tp.names,
              outreach.template_placeholders(t.subject_template) as placeholders
         from outreach.message_templates t
+        cross join lateral outreach_private.template_pieces(t.subject_template) tp
        where (t.audience, t.pressure_class) in (select c.audience, c.pressure_class from ctx c)
     ), msg as materialized (
       -- A subject that cannot render (missing value, missing template) is stored as

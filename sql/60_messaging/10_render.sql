@@ -46,6 +46,26 @@ $$;
 comment on function outreach.missing_placeholders(text, jsonb) is
   'The placeholders of a template that have no usable value (absent, JSON null or blank) in placeholder_values; empty when it can render.';
 
+-- A template cut into the pieces try_render_template renders it from: literal i is
+-- followed by placeholder i, the last literal by none (lits has one element more than
+-- names; unnest(lits, names) pairs them). For set-based callers that render many messages
+-- from few templates (claims' render_sends, promote's subjects): each template is cut once.
+create or replace function outreach_private.template_pieces(template text, out lits text[], out names text[])
+returns record
+language sql
+immutable
+parallel safe
+as $$
+  select array(select p.lit
+                 from regexp_split_to_table(template_pieces.template, '\{\{[a-z_][a-z0-9_]*\}\}') with ordinality as p(lit, ord)
+                order by p.ord),
+         array(select mt.arr[1]
+                 from regexp_matches(template_pieces.template, '\{\{([a-z_][a-z0-9_]*)\}\}', 'g') with ordinality as mt(arr, ord)
+                order by mt.ord)
+$$;
+comment on function outreach_private.template_pieces(text) is
+  'A template''s literals and placeholders in order (literal i, then placeholder i; the last literal alone): the pieces try_render_template renders from, cut once per template by set-based renderers.';
+
 create or replace function outreach.try_render_template(template text, placeholder_values jsonb)
 returns text
 language sql

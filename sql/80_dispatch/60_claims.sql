@@ -162,13 +162,10 @@ as $$
   ), templates as materialized (
     -- Each template once, in the pieces try_render_template cuts it into: literal i is
     -- followed by placeholder i, the last literal by none.
-    select x.template,
-           array(select p.lit from regexp_split_to_table(x.template, '\{\{[a-z_][a-z0-9_]*\}\}') with ordinality as p(lit, ord)
-                  order by p.ord) as lits,
-           array(select mt.arr[1] from regexp_matches(x.template, '\{\{([a-z_][a-z0-9_]*)\}\}', 'g') with ordinality as mt(arr, ord)
-                  order by mt.ord) as names
+    select x.template, tp.lits, tp.names
       from (select j.subject_template as template from jobs j
             union select j.body_template from jobs j) x
+      cross join lateral outreach_private.template_pieces(x.template) tp
      where x.template is not null
   ), rendered as (
     -- The pieces in array order (unnest and ARRAY() keep it), each literal followed by its
