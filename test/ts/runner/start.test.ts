@@ -7,6 +7,21 @@ import { freshDatabase, type TestDatabase } from "../helpers.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
+/** `npm start`'s entry as a child process with this environment added, its stdout and
+ * stderr collected, and a promise of its exit code. */
+function startRunner(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/runner/start.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => out };
+}
+
 describe("configuration", () => {
   it("applies defaults", () => {
     const c = loadConfig({});
@@ -31,23 +46,15 @@ describe("npm start", () => {
   });
 
   it("migrates, logs ready, and stops cleanly on SIGTERM leaving no job locked", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/runner/start.ts"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const { child, exited, output } = startRunner({ DATABASE_URL: db.url, LOG_LEVEL: "info" });
     await expect
-      .poll(() => out.includes('"event":"ready"'), { timeout: 45_000, interval: 100 })
+      .poll(() => output().includes('"event":"ready"'), { timeout: 45_000, interval: 100 })
       .toBe(true);
-    const ready = JSON.parse(out.split("\n").find((l) => l.includes('"event":"ready"')) ?? "{}") as { embedded?: boolean };
+    const ready = JSON.parse(output().split("\n").find((l) => l.includes('"event":"ready"')) ?? "{}") as { embedded?: boolean };
     expect(ready.embedded).toBe(false);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    expect(out).toContain('"event":"stopped"');
+    expect(output()).toContain('"event":"stopped"');
     const locked = await db.sql`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`;
     expect(locked[0]?.n).toBe(0);
     const cron = await db.sql`select identifier from graphile_worker._private_known_crontabs order by 1`;
@@ -55,23 +62,15 @@ describe("npm start", () => {
   });
 
   it("a second SIGTERM while it stops does not cut the shutdown short", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/runner/start.ts"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const { child, exited, output } = startRunner({ DATABASE_URL: db.url, LOG_LEVEL: "info" });
     await expect
-      .poll(() => out.includes('"event":"ready"'), { timeout: 45_000, interval: 100 })
+      .poll(() => output().includes('"event":"ready"'), { timeout: 45_000, interval: 100 })
       .toBe(true);
     child.kill("SIGTERM");
-    await expect.poll(() => out.includes('"event":"stopping"'), { timeout: 10_000, interval: 10 }).toBe(true);
+    await expect.poll(() => output().includes('"event":"stopping"'), { timeout: 10_000, interval: 10 }).toBe(true);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    expect(out).toContain('"event":"stopped"');
+    expect(output()).toContain('"event":"stopped"');
     const locked = await db.sql`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`;
     expect(locked[0]?.n).toBe(0);
   });
@@ -90,18 +89,12 @@ describe("npm start with the webhook receiver", () => {
     const { randomBytes } = await import("node:crypto");
     const { signatureHeader } = await import("../../../src/http/server.ts");
     const secret = randomBytes(32).toString("hex");
-    const child = spawn(process.execPath, ["--import", "tsx", "src/runner/start.ts"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, WEBHOOK_PORT: "0", WEBHOOK_SECRET: secret, WORKER_POLL_INTERVAL_MS: "200" },
-      stdio: ["ignore", "pipe", "pipe"],
+    const { child, exited, output } = startRunner({
+      DATABASE_URL: db.url, WEBHOOK_PORT: "0", WEBHOOK_SECRET: secret, WORKER_POLL_INTERVAL_MS: "200",
     });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
-      await expect.poll(() => out.includes('"event":"ready"'), { timeout: 45_000, interval: 100 }).toBe(true);
-      const ready = JSON.parse(out.split("\n").find((l) => l.includes('"event":"ready"')) ?? "{}") as { webhook_port?: number };
+      await expect.poll(() => output().includes('"event":"ready"'), { timeout: 45_000, interval: 100 }).toBe(true);
+      const ready = JSON.parse(output().split("\n").find((l) => l.includes('"event":"ready"')) ?? "{}") as { webhook_port?: number };
       expect(ready.webhook_port).toBeGreaterThan(0);
 
       const [made] = await db.sql<{ oid: string }[]>`
