@@ -81,15 +81,13 @@ begin
   if tg_op = 'INSERT' then
     select array_agg(distinct n.outreach_id) into ids from new_rows n where n.person_id is not null;
   elsif tg_op = 'UPDATE' then
-    select array_agg(distinct x.outreach_id) into ids
-      from (select n.outreach_id from new_rows n join old_rows o on o.outreach_id = n.outreach_id and o.slot_type = n.slot_type
-             where n.person_id is distinct from o.person_id
-            union all
-            select n.outreach_id from new_rows n
-             where not exists (select 1 from old_rows o where o.outreach_id = n.outreach_id and o.slot_type = n.slot_type)
-            union all
-            select o.outreach_id from old_rows o
-             where not exists (select 1 from new_rows n where n.outreach_id = o.outreach_id and n.slot_type = o.slot_type)) x;
+    -- Slots paired by key (18_gate_state.sql, "Plans"): one that appeared, went or
+    -- changed person.
+    select array_agg(distinct coalesce(n.outreach_id, o.outreach_id))
+             filter (where n.outreach_id is null or o.outreach_id is null or n.person_id is distinct from o.person_id)
+      into ids
+      from new_rows n
+      full join old_rows o on o.outreach_id = n.outreach_id and o.slot_type = n.slot_type;
   else
     select array_agg(distinct o.outreach_id) into ids from old_rows o where o.person_id is not null;
   end if;
@@ -109,14 +107,22 @@ set search_path = ''
 as $$
 declare
   ids uuid[];
+  persons uuid[];
 begin
-  -- Only a slotted person's email, status, profile (or record) matters.
-  select array_agg(distinct cs.outreach_id) into ids
+  -- Only a slotted person's email, status, profile (or record) matters. People paired by
+  -- key (18_gate_state.sql, "Plans"), then their slots.
+  select array_agg(n.person_id)
+           filter (where n.person_id is not null and o.person_id is not null
+                     and (n.email, n.email_status, n.outreach_id, n.linkedin_url)
+                         is distinct from (o.email, o.email_status, o.outreach_id, o.linkedin_url))
+    into persons
     from new_rows n
-    join old_rows o on o.person_id = n.person_id
-    join outreach.company_slot cs on cs.person_id = n.person_id
-   where (n.email, n.email_status, n.outreach_id, n.linkedin_url)
-         is distinct from (o.email, o.email_status, o.outreach_id, o.linkedin_url);
+    full join old_rows o on o.person_id = n.person_id;
+  if persons is not null then
+    select array_agg(distinct cs.outreach_id) into ids
+      from outreach.company_slot cs
+     where cs.person_id = any (persons);
+  end if;
   perform outreach_private.refresh_contact_summary(ids);
   return null;
 end
@@ -137,9 +143,12 @@ begin
   if tg_op = 'INSERT' then
     select array_agg(n.outreach_id) into ids from new_rows n where n.pressure_class is not null;
   elsif tg_op = 'UPDATE' then
-    select array_agg(n.outreach_id) into ids
-      from new_rows n join old_rows o on o.outreach_id = n.outreach_id
-     where n.pressure_class is distinct from o.pressure_class;
+    select array_agg(n.outreach_id)
+             filter (where n.outreach_id is not null and o.outreach_id is not null
+                       and n.pressure_class is distinct from o.pressure_class)
+      into ids
+      from new_rows n
+      full join old_rows o on o.outreach_id = n.outreach_id;
   else
     select array_agg(o.outreach_id) into ids from old_rows o where o.pressure_class is not null;
   end if;

@@ -111,9 +111,13 @@ begin
   if tg_op = 'INSERT' then
     select array_agg(distinct n.pattern) into patterns from new_rows n;
   else
-    select array_agg(distinct n.pattern) into patterns
-      from new_rows n join old_rows o on o.suppression_id = n.suppression_id
-     where n.lifted_at is distinct from o.lifted_at;
+    -- Paired by key, never by a nested loop (18_gate_state.sql, "Plans").
+    select array_agg(distinct n.pattern)
+             filter (where n.suppression_id is not null and o.suppression_id is not null
+                       and n.lifted_at is distinct from o.lifted_at)
+      into patterns
+      from new_rows n
+      full join old_rows o on o.suppression_id = n.suppression_id;
   end if;
   if patterns is null then
     return null;

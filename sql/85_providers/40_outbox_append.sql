@@ -73,10 +73,13 @@ as $$
 declare
   stopped uuid[];
 begin
-  select array_agg(distinct n.enrolment_id) into stopped
+  -- Paired by key, never by a nested loop (18_gate_state.sql, "Plans"): this fires on
+  -- every send_log update, one row or thousands, on a plan made at the first.
+  select array_agg(distinct n.enrolment_id)
+           filter (where o.send_id is not null and o.stopped_at is null and n.stopped_at is not null)
+    into stopped
     from stopped_new n
-    join stopped_old o on o.send_id = n.send_id
-   where o.stopped_at is null and n.stopped_at is not null;
+    full join stopped_old o on o.send_id = n.send_id;
   if stopped is not null then
     perform outreach_private.append_stop_leads(stopped);
   end if;
