@@ -4,7 +4,8 @@
  * Builds the synthetic dataset (SPEC §8 rates) in a fresh database on DATABASE_URL's
  * server or an embedded one, then measures:
  *   1. full candidates() evaluation, server side (EXPLAIN ANALYZE, all rows produced) and
- *      fetched by the client, min/median of R runs; the same for v_ready; both side by side
+ *      fetched by the client, min/median of R runs (server side after one untimed run);
+ *      the same for v_ready; both side by side
  *      with the baseline (bench/baseline.sql: candidates() before the kept gate state,
  *      loaded into the bench database as bench_baseline.candidates), whose output must be
  *      the same; the plans in bench/explain/gate-*-<N>-pg<major>.txt;
@@ -22,6 +23,7 @@
  *      updates (statements of 1,000 records), with the gate-state triggers disabled and
  *      enabled, then refresh_gate_state() over everything and a check that the kept state
  *      equals its recomputation.
+ * Every statement runs on one connection (one session, as a worker's).
  * Prints a table and writes JSON (default bench/results/bench-<N>.json).
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -85,7 +87,12 @@ if (!adminUrl) {
 const dbName = `oeh_bench_${Date.now().toString(36)}`;
 await createDatabase(adminUrl, dbName);
 const url = withDatabase(adminUrl, dbName);
-const sql = postgres(url, { max: 4, onnotice: () => {} });
+// One connection: every statement runs in the same session, as a worker's would. With
+// several, postgres.js hands sequential queries to its connections in turn, and a backend
+// pays a page fault for each 4 kB of shared buffers it touches for the first time (about
+// 0.1 s for a scan of the 1M state on this VM): a figure then depended on which connection
+// ran it.
+const sql = postgres(url, { max: 1, onnotice: () => {} });
 const result: Record<string, unknown> = { companies: N, seed, runs, machine: { cpus: os.cpus().length, node: process.version } };
 
 try {
@@ -125,6 +132,7 @@ try {
   await sql.unsafe(readFileSync(path.join("bench", "baseline.sql"), "utf8")).simple();
   const serverMs = async (query: string): Promise<number[]> => {
     const out: number[] = [];
+    await sql.unsafe(`explain (analyze, timing off) ${query}`); // warm-up, not timed
     for (let i = 0; i < runs; i++) {
       const plan = await sql.unsafe(`explain (analyze, timing off, format json) ${query}`);
       const j = (plan[0] as Record<string, { "Execution Time": number; "Planning Time": number }[]>)["QUERY PLAN"]?.[0];
