@@ -139,7 +139,9 @@ as $$
          g.bit_score, g.score_tier, g.contact_person_id, g.contact_slot, g.contact_email,
          lc.last_sent, lc.last_sent + (select s.cooling_off from settings s),
          null::uuid, null::uuid, false,
-         case when lc.last_sent > (select s.blocks_after from settings s)
+         -- (`g.last_sent is not null` first: most records were never sent anything, and a
+         -- false stops the AND where the NULL of lc's CASE would not.)
+         case when g.last_sent is not null and lc.last_sent > (select s.blocks_after from settings s)
               then g.unscored_reasons[:ins.after] || 'cooling_off'::text || g.unscored_reasons[ins.after + 1:]
               else g.unscored_reasons end,
          null::text, null::text
@@ -150,9 +152,9 @@ as $$
     -- the latest sent_at; only when that one is cooling_off or more after as_of (a past
     -- as_of) is the record's log read for the latest one before.
     cross join lateral (
-      select case when g.last_sent < (select s.counted_before from settings s) then g.last_sent
-                  when g.last_sent is not null
-                    then outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
+      select case when g.last_sent is null then null
+                  when g.last_sent < (select s.counted_before from settings s) then g.last_sent
+                  else outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
              end as last_sent
     ) lc
     -- Where cooling_off goes: after bit_below_threshold (always there for an unscored
@@ -338,9 +340,9 @@ as $$
     from outreach.gate_state g
     -- The last contact, as in candidates_unscored().
     cross join lateral (
-      select case when g.last_sent < (select s.counted_before from settings s) then g.last_sent
-                  when g.last_sent is not null
-                    then outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
+      select case when g.last_sent is null then null
+                  when g.last_sent < (select s.counted_before from settings s) then g.last_sent
+                  else outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
              end as last_sent
     ) lc
     -- The record's cell in the grid. `offset 0` keeps it one value the search below is
