@@ -23,7 +23,8 @@
  *      updates (statements of 1,000 records), with the gate-state triggers disabled and
  *      enabled, then refresh_gate_state() over everything and a check that the kept state
  *      equals its recomputation.
- * Every statement runs on one connection (one session, as a worker's).
+ * Every statement runs on one connection (one session, as a worker's); each timed write
+ * segment starts right after a checkpoint.
  * Prints a table and writes JSON (default bench/results/bench-<N>.json).
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -80,7 +81,9 @@ if (!adminUrl) {
   embedded = await startEmbedded({
     dir: path.join(os.tmpdir(), `oeh-bench-${randomBytes(4).toString("hex")}`),
     persistent: false,
-    settings: { shared_buffers: "1GB", work_mem: "64MB", maintenance_work_mem: "512MB", max_wal_size: "4GB", synchronous_commit: "off" },
+    // checkpoint_timeout 1h: the bench checkpoints itself before each timed write segment
+    // (see `settle` below), so none lands inside one.
+    settings: { shared_buffers: "1GB", work_mem: "64MB", maintenance_work_mem: "512MB", max_wal_size: "4GB", synchronous_commit: "off", checkpoint_timeout: "1h" },
   });
   adminUrl = embedded.adminUrl;
 }
@@ -94,6 +97,11 @@ const url = withDatabase(adminUrl, dbName);
 // ran it.
 const sql = postgres(url, { max: 1, onnotice: () => {} });
 const result: Record<string, unknown> = { companies: N, seed, runs, machine: { cpus: os.cpus().length, node: process.version } };
+// Before each timed write segment: a checkpoint, so every segment starts from the same
+// state. The first change of a page after a checkpoint writes the whole page to the WAL;
+// with a checkpoint falling at a random moment, the same write code measured up to 1.6x
+// apart from one run to the next (fifth stop). Conservative: every segment pays them.
+const settle = () => sql`checkpoint`;
 
 try {
   const [ver] = await sql<{ v: string; wm: string }[]>`select current_setting('server_version') as v, current_setting('work_mem') as wm`;
@@ -233,6 +241,7 @@ try {
   await sql`update outreach.settings set daily_send_cap = 100000000, hourly_send_cap = 100000000`;
   await sql`update outreach.campaigns set daily_send_limit = null`;
   const promote100: number[] = [];
+  await settle();
   const session = await sql.reserve();
   let promoteMs = 0;
   let promoted = 0;
@@ -266,6 +275,7 @@ try {
   const takeable = (await sql<{ n: number }[]>`select count(*)::int as n from outreach.v_send_queue`)[0]?.n ?? 0;
   let claimed = 0;
   let calls = 0;
+  await settle();
   // As a dispatcher does: each batch is acknowledged before the next claim (the acks are
   // not timed). Without acks every claim would walk past the leases still open.
   let claimMs = 0;
@@ -289,6 +299,7 @@ try {
     { send_id: id, event_type: "email_open", event_ts: new Date(base + 60_000 + i).toISOString(), source_system: "bench" },
   ]);
   let batchMs = 0;
+  await settle();
   for (let i = 0; i < events.length; i += 1000) {
     const chunk = events.slice(i, i + 1000);
     const [t] = await time(() => sql`select count(*) from outreach.record_events(${sql.json(chunk)}::jsonb, ${randomUUID()}::uuid)`);
@@ -342,8 +353,10 @@ try {
     return t;
   };
   // Each timed round starts from vacuumed tables, so neither inherits the other's dead rows.
-  const vacuum = () =>
-    sql.unsafe(`vacuum (analyze) outreach.bit_scores, outreach.company_slot, outreach.company_target, outreach.gate_state`);
+  const vacuum = async () => {
+    await sql.unsafe(`vacuum (analyze) outreach.bit_scores, outreach.company_slot, outreach.company_target, outreach.gate_state`);
+    await settle();
+  };
   await upsertScores(1); // every record scored first, so both timed rounds are updates
   await vacuum();
   await gateTriggers(false);
