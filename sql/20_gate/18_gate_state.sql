@@ -220,15 +220,15 @@ begin
     -- the records whose status (or company) changed, with their new rows.
     select array_agg(o.outreach_id) filter (where n.outreach_id is null),
            array_agg(n.outreach_id) filter (where o.outreach_id is null),
-           array_agg(n.outreach_id order by n.outreach_id)
-             filter (where n.outreach_id is not null and o.outreach_id is not null
-                       and (n.sovereign_company_id, n.status) is distinct from (o.sovereign_company_id, o.status)),
-           array_agg(n::outreach.outreach)
-             filter (where n.outreach_id is not null and o.outreach_id is not null
-                       and (n.sovereign_company_id, n.status) is distinct from (o.sovereign_company_id, o.status))
+           array_agg(n.outreach_id order by n.outreach_id) filter (where differs),
+           array_agg(n::outreach.outreach) filter (where differs)
       into gone, added, ids, changed
       from new_rows n
-      full join old_rows o on o.outreach_id = n.outreach_id;
+      full join old_rows o on o.outreach_id = n.outreach_id
+     cross join lateral (
+       select n.outreach_id is not null and o.outreach_id is not null
+              and (n.sovereign_company_id, n.status) is distinct from (o.sovereign_company_id, o.status) as differs
+     ) d;
     if gone is not null then
       delete from outreach.gate_state g where g.outreach_id = any (gone);
     end if;
@@ -388,13 +388,14 @@ begin
     select array_agg(n.outreach_id order by n.outreach_id), array_agg(n::outreach.bit_scores) into ids, changed
       from new_rows n;
   else
-    select array_agg(n.outreach_id order by n.outreach_id)
-             filter (where n.outreach_id is not null and (n.score, n.band) is distinct from (o.score, o.band)),
-           array_agg(n::outreach.bit_scores)
-             filter (where n.outreach_id is not null and (n.score, n.band) is distinct from (o.score, o.band))
+    select array_agg(n.outreach_id order by n.outreach_id) filter (where differs),
+           array_agg(n::outreach.bit_scores) filter (where differs)
       into ids, changed
       from new_rows n
-      full join old_rows o on o.outreach_id = n.outreach_id;
+      full join old_rows o on o.outreach_id = n.outreach_id
+     cross join lateral (
+       select n.outreach_id is not null and (n.score, n.band) is distinct from (o.score, o.band) as differs
+     ) d;
   end if;
   if ids is null then
     return null;
