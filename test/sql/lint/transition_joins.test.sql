@@ -48,11 +48,9 @@ create temp view violations as
   select u.fn, u.tname, v.kind
     from transition_uses u
     cross join lateral (values
-      -- joined to it by anything but a full join: "<kind> join T"
-      ('join', u.src ~ ('(^|[^a-z_])((left|right|inner|cross)\s+)?(outer\s+)?join\s+' || u.tname || '([^a-z0-9_]|$)')
-               and not u.src ~ ('full\s+(outer\s+)?join\s+' || u.tname || '([^a-z0-9_]|$)')
-               or (select count(*) from regexp_matches(u.src, '(^|[^a-z_])join\s+' || u.tname || '([^a-z0-9_]|$)', 'g'))
-                  > (select count(*) from regexp_matches(u.src, 'full\s+(outer\s+)?join\s+' || u.tname || '([^a-z0-9_]|$)', 'g'))),
+      -- joined to it by anything but a full join: more "join T" than "full join T"
+      ('join', (select count(*) from regexp_matches(u.src, '(^|[^a-z_])join\s+' || u.tname || '([^a-z0-9_]|$)', 'g'))
+               > (select count(*) from regexp_matches(u.src, 'full\s+(outer\s+)?join\s+' || u.tname || '([^a-z0-9_]|$)', 'g'))),
       -- it joined to something by anything but a full join: "from T alias <kind> join"
       ('joined from', u.src ~ ('from\s+' || u.tname || '(\s+(as\s+)?[a-z_][a-z0-9_]*)?\s+((left|right|inner|cross|natural)\s+)?(outer\s+)?join\M')),
       -- the inside of a semi or anti join
