@@ -356,57 +356,54 @@ volatile
 security definer  -- fires for upstream writers, who may not write the state
 set search_path = ''
 set plan_cache_mode = force_custom_plan  -- see "Plans" above
+set enable_hashjoin = off  -- the state rows updated in outreach_id order: see "Plans" above
+set jit = off  -- batch-sized statements: compiling would cost more than it saves
 as $$
 declare
+  gone uuid[];
   ids uuid[];
-  changed outreach.bit_scores[];
+  scores numeric[];
+  tiers text[];
+  bands smallint[];
 begin
-  -- Scores gone (deleted, or moved to another record): not scored.
+  -- One pass over the transition rows, paired by key (see "Plans" above): the scores
+  -- gone (deleted, or moved to another record) and the changed ones, by columns (an
+  -- array of whole rows costs twice as much to build).
   if tg_op = 'DELETE' then
-    select array_agg(o.outreach_id order by o.outreach_id) into ids from old_rows o;
-  elsif tg_op = 'UPDATE' then
-    select array_agg(o.outreach_id order by o.outreach_id) filter (where n.outreach_id is null) into ids
-      from old_rows o
-      full join new_rows n on n.outreach_id = o.outreach_id;
-    if ids is not null then
-      select array_agg(x.id order by x.id) into ids
-        from unnest(ids) x(id)
-       where not exists (select 1 from outreach.bit_scores b where b.outreach_id = x.id);
-    end if;
-  end if;
-  if ids is not null then
-    perform outreach_private.lock_gate_state(ids);
-    update outreach.gate_state g
-       set bit_score = null, score_tier = null, band = null
-     where g.outreach_id = any (ids)
-       and (g.bit_score, g.score_tier, g.band) is distinct from (null, null, null);
-  end if;
-  if tg_op = 'DELETE' then
-    return null;
-  end if;
-  if tg_op = 'INSERT' then
-    select array_agg(n.outreach_id order by n.outreach_id), array_agg(n::outreach.bit_scores) into ids, changed
+    select array_agg(o.outreach_id) into gone from old_rows o;
+  elsif tg_op = 'INSERT' then
+    select array_agg(n.outreach_id), array_agg(n.score), array_agg(n.score_tier), array_agg(n.band)
+      into ids, scores, tiers, bands
       from new_rows n;
   else
-    select array_agg(n.outreach_id order by n.outreach_id) filter (where differs),
-           array_agg(n::outreach.bit_scores) filter (where differs)
-      into ids, changed
+    select array_agg(o.outreach_id) filter (where n.outreach_id is null),
+           array_agg(n.outreach_id) filter (where differs),
+           array_agg(n.score) filter (where differs),
+           array_agg(n.score_tier) filter (where differs),
+           array_agg(n.band) filter (where differs)
+      into gone, ids, scores, tiers, bands
       from new_rows n
       full join old_rows o on o.outreach_id = n.outreach_id
      cross join lateral (
        select n.outreach_id is not null and (n.score, n.band) is distinct from (o.score, o.band) as differs
      ) d;
   end if;
-  if ids is null then
-    return null;
+  -- Not scored any more, unless another row of the statement took the key.
+  if gone is not null then
+    update outreach.gate_state g
+       set bit_score = null, score_tier = null, band = null
+      from (select x.id from unnest(gone) x(id) order by x.id) x
+     where g.outreach_id = x.id
+       and (g.bit_score, g.score_tier, g.band) is distinct from (null, null, null)
+       and not exists (select 1 from outreach.bit_scores b where b.outreach_id = x.id);
   end if;
-  perform outreach_private.lock_gate_state(ids);
-  update outreach.gate_state g
-     set bit_score = n.score, score_tier = n.score_tier, band = n.band
-    from unnest(changed) n
-   where g.outreach_id = any (ids)
-     and g.outreach_id = n.outreach_id
-     and (g.bit_score, g.score_tier, g.band) is distinct from (n.score, n.score_tier, n.band);
+  if ids is not null then
+    update outreach.gate_state g
+       set bit_score = n.score, score_tier = n.tier, band = n.band
+      from (select u.* from unnest(ids, scores, tiers, bands) u(outreach_id, score, tier, band) order by u.outreach_id) n
+     where g.outreach_id = n.outreach_id
+       and (g.bit_score, g.score_tier, g.band) is distinct from (n.score, n.tier, n.band);
+  end if;
   return null;
 end
 $$;
@@ -500,6 +497,8 @@ volatile
 security definer  -- fires for senders and the hub's functions; the state is written only here
 set search_path = ''
 set plan_cache_mode = force_custom_plan  -- see "Plans" above
+set enable_hashjoin = off  -- the state rows updated in outreach_id order: see "Plans" above
+set jit = off  -- batch-sized statements: compiling would cost more than it saves
 as $$
 declare
   ids uuid[];
@@ -554,14 +553,15 @@ begin
   if ids is null then
     return null;
   end if;
-  perform outreach_private.lock_gate_state(ids, always => recompute is not null);
+  -- Every row of ids is updated (and so locked, in outreach_id order), recomputed ones too:
+  -- the recomputation below is the next statement, after every concurrent writer of
+  -- those rows has committed.
   update outreach.gate_state g
      set queued_sends = g.queued_sends + c.delta,
          last_sent = case when c.outreach_id = any (coalesce(recompute, '{}')) then g.last_sent
                           else greatest(g.last_sent, c.new_max) end
-    from unnest(ids, deltas, maxes) c(outreach_id, delta, new_max)
-   where g.outreach_id = any (ids)
-     and g.outreach_id = c.outreach_id;
+    from (select u.* from unnest(ids, deltas, maxes) u(outreach_id, delta, new_max) order by u.outreach_id) c
+   where g.outreach_id = c.outreach_id;
   -- (No test of g.last_sent in the WHERE: a row left out on this statement's snapshot
   -- would not be re-read after a concurrent writer commits; greatest() in the SET is.)
   if recompute is not null then

@@ -3,7 +3,7 @@
 -- counters add up, and last_sent is right when one session deletes the latest send
 -- while the other adds one.
 begin;
-select plan(7);
+select plan(9);
 \ir ../fixtures.sql
 
 select current_setting('oeh.test_dsn') as dsn \gset
@@ -126,6 +126,39 @@ select dblink_get_result('b', false);
 select dblink_exec('b', 'commit');
 select is((select g.upstream_passed from outreach.gate_state g where g.outreach_id = :'r3'), true,
           'the last prerequisite hub passes while the others do: passed');
+
+-- 6. A score statement updates its records' state rows in outreach_id order, whatever its
+--    own order, so two statements over the same records cannot deadlock on them
+--    (18_gate_state.sql, "Plans"). c holds the lowest record's state row; a scores ten
+--    records, highest first, and must wait there before it holds any other; b then
+--    updates the highest record's target and must not wait for a.
+select dblink_connect('c', :'dsn');
+select oid from dblink('a', $$
+  with c as (insert into cl.company_identity (company_name) select 'Ordered ' || n from generate_series(1, 10) n returning sovereign_company_id),
+       o as (select outreach.init_outreach(c.sovereign_company_id, gen_random_uuid()) as oid from c),
+       t as (insert into outreach.company_target (outreach_id, domain, email_pattern, industry)
+             select oid, 'o.example', '{first}', 'Retail' from o returning outreach_id)
+  select string_agg(outreach_id::text, ',' order by outreach_id) from t $$) as t(oid text) \gset
+select split_part(:'oid', ',', 1) as lo, split_part(:'oid', ',', 10) as hi \gset
+select dblink_exec('c', 'begin');
+select * from dblink('c', format($$select 1 from outreach.gate_state where outreach_id = %L for no key update$$, :'lo')) as t(x int);
+select dblink_send_query('a', format($$insert into outreach.bit_scores (outreach_id, score, band)
+                                       select x.id, 60, 4 from unnest(%L::uuid[]) with ordinality x(id, k) order by x.k desc$$,
+                                     '{' || :'oid' || '}'));
+select pg_sleep(0.2);
+select dblink_send_query('b', format($$update outreach.company_target set employee_count = 7 where outreach_id = %L$$, :'hi'));
+select pg_sleep(0.3);
+select is(array[dblink_is_busy('a'), dblink_is_busy('b')], array[1, 0],
+          'scores written highest record first: the statement waits at the lowest state row, holding none of the others');
+select dblink_exec('c', 'commit');
+select * from dblink_get_result('a') as t(x text);
+select dblink_get_result('a', false);
+select * from dblink_get_result('b') as t(x text);
+select dblink_get_result('b', false);
+select is((select count(*) from outreach.gate_state g
+            where g.outreach_id = any (('{' || :'oid' || '}')::uuid[]) and g.bit_score = 60), 10::bigint,
+          'and once the row is free every score is in the state');
+select dblink_disconnect('c');
 
 select is(pg_temp.drift(), 0::bigint, 'after every concurrent write the kept state equals the recomputation');
 
