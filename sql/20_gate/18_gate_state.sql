@@ -38,7 +38,12 @@
 -- real table is passed as an array, in statements planned for each call's arrays
 -- (plan_cache_mode = force_custom_plan: a generic plan, made for arrays of ten, could
 -- join an array to the state by a nested loop too). test/sql/lint/transition_joins
--- checks the trigger functions' text for it.
+-- checks the trigger functions' text for it. The score and send triggers (the most
+-- frequent writes) update the state from their arrays sorted by outreach_id through a
+-- nested loop over the key (enable_hashjoin off in those functions; jit off, since the
+-- disabled paths' cost would trigger it): the UPDATE locks the rows in key order as it
+-- goes, so it needs no locking pass of its own (lock_gate_state), which read every row
+-- twice.
 --
 -- outreach.refresh_gate_state() rebuilds rows from scratch (bulk loads, a database
 -- written with session_replication_role = replica, where no trigger fires).
