@@ -164,7 +164,7 @@ as $$
              + (g.unscored_reasons[array_position(g.unscored_reasons, 'bit_below_threshold') + 1]
                   in ('no_anchor_slot', 'no_contact_email'))::int as after
     ) ins
-   where g.unscored_mask is not null  -- not scored (the partial index's predicate: migration 000022)
+   where g.bit_score is null
      -- A one-time filter, checked before any table is read: 22004 / 22023 for an unusable as_of.
      and outreach.checked_time(candidates_unscored.as_of, 'as_of') is not null
 $$;
@@ -201,7 +201,7 @@ as $$
                                    or outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
                                         > (select s.blocks_after from settings s))) as cooling
       from outreach.gate_state g
-     where g.unscored_mask is not null  -- not scored (as above)
+     where g.bit_score is null
        and outreach.checked_time(unscored_tally.as_of, 'as_of') is not null
      group by g.unscored_mask
   ),
@@ -423,7 +423,7 @@ as $$
                     order by c.k) as reasons
       offset 0
     ) rs
-   where g.scored_mask is not null  -- scored (the partial index's predicate: migration 000022)
+   where g.bit_score is not null
      and outreach.checked_time(candidates_scored.as_of, 'as_of') is not null
 $$;
 comment on function outreach.candidates_scored(timestamptz) is
