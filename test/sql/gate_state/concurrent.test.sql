@@ -131,7 +131,9 @@ select is((select g.upstream_passed from outreach.gate_state g where g.outreach_
 --    own order, so two statements over the same records cannot deadlock on them
 --    (18_gate_state.sql, "Plans"). c holds the lowest record's state row; a scores ten
 --    records, highest first, and must wait there before it holds any other; b then
---    updates the highest record's target and must not wait for a.
+--    updates the targets of the highest record (a's first in its own order) and of the one
+--    whose state row comes first in the table (a's first in a scan of the table), and must
+--    not wait for a.
 select dblink_connect('c', :'dsn');
 select oid from dblink('a', $$
   with c as (insert into cl.company_identity (company_name) select 'Ordered ' || n from generate_series(1, 10) n returning sovereign_company_id),
@@ -140,13 +142,17 @@ select oid from dblink('a', $$
              select oid, 'o.example', '{first}', 'Retail' from o returning outreach_id)
   select string_agg(outreach_id::text, ',' order by outreach_id) from t $$) as t(oid text) \gset
 select split_part(:'oid', ',', 1) as lo, split_part(:'oid', ',', 10) as hi \gset
+select g.outreach_id as first_in_table from outreach.gate_state g
+ where g.outreach_id = any (('{' || :'oid' || '}')::uuid[]) and g.outreach_id <> :'lo'
+ order by g.ctid limit 1 \gset
 select dblink_exec('c', 'begin');
 select * from dblink('c', format($$select 1 from outreach.gate_state where outreach_id = %L for no key update$$, :'lo')) as t(x int);
 select dblink_send_query('a', format($$insert into outreach.bit_scores (outreach_id, score, band)
                                        select x.id, 60, 4 from unnest(%L::uuid[]) with ordinality x(id, k) order by x.k desc$$,
                                      '{' || :'oid' || '}'));
 select pg_sleep(0.2);
-select dblink_send_query('b', format($$update outreach.company_target set employee_count = 7 where outreach_id = %L$$, :'hi'));
+select dblink_send_query('b', format($$update outreach.company_target set employee_count = 7 where outreach_id in (%L, %L)$$,
+                                     :'hi', :'first_in_table'));
 select pg_sleep(0.3);
 select is(array[dblink_is_busy('a'), dblink_is_busy('b')], array[1, 0],
           'scores written highest record first: the statement waits at the lowest state row, holding none of the others');
