@@ -10,13 +10,19 @@ select current_setting('oeh.test_dsn') as dsn \gset
 select dblink_connect('a', :'dsn');
 select dblink_connect('b', :'dsn');
 
+-- n records with a target each, committed through connection a: their ids, in order,
+-- comma-separated.
+create function pg_temp.committed_records(n int) returns text language sql as $f$
+  select t.oid from dblink('a', format($$
+    with c as (insert into cl.company_identity (company_name) select 'Racing ' || n from generate_series(1, %s) n returning sovereign_company_id),
+         o as (select outreach.init_outreach(c.sovereign_company_id, gen_random_uuid()) as oid from c),
+         t as (insert into outreach.company_target (outreach_id, domain, email_pattern, industry)
+               select oid, 'r.example', '{first}', 'Retail' from o returning outreach_id)
+    select string_agg(outreach_id::text, ',' order by outreach_id) from t $$, n)) as t(oid text)
+$f$;
+
 -- Three records, committed.
-select oid from dblink('a', $$
-  with c as (insert into cl.company_identity (company_name) select 'Racing ' || n from generate_series(1, 3) n returning sovereign_company_id),
-       o as (select outreach.init_outreach(c.sovereign_company_id, gen_random_uuid()) as oid from c),
-       t as (insert into outreach.company_target (outreach_id, domain, email_pattern, industry)
-             select oid, 'r.example', '{first}', 'Retail' from o returning outreach_id)
-  select string_agg(outreach_id::text, ',' order by outreach_id) from t $$) as t(oid text) \gset
+select pg_temp.committed_records(3) as oid \gset
 select split_part(:'oid', ',', 1) as r1, split_part(:'oid', ',', 2) as r2, split_part(:'oid', ',', 3) as r3 \gset
 
 -- 1. a: the target of r1 and r2 (one statement); b: the scores of r2 and r1 (one statement,
@@ -135,12 +141,7 @@ select is((select g.upstream_passed from outreach.gate_state g where g.outreach_
 --    whose state row comes first in the table (a's first in a scan of the table), and must
 --    not wait for a.
 select dblink_connect('c', :'dsn');
-select oid from dblink('a', $$
-  with c as (insert into cl.company_identity (company_name) select 'Ordered ' || n from generate_series(1, 10) n returning sovereign_company_id),
-       o as (select outreach.init_outreach(c.sovereign_company_id, gen_random_uuid()) as oid from c),
-       t as (insert into outreach.company_target (outreach_id, domain, email_pattern, industry)
-             select oid, 'o.example', '{first}', 'Retail' from o returning outreach_id)
-  select string_agg(outreach_id::text, ',' order by outreach_id) from t $$) as t(oid text) \gset
+select pg_temp.committed_records(10) as oid \gset
 select split_part(:'oid', ',', 1) as lo, split_part(:'oid', ',', 10) as hi \gset
 select g.outreach_id as first_in_table from outreach.gate_state g
  where g.outreach_id = any (('{' || :'oid' || '}')::uuid[]) and g.outreach_id <> :'lo'
