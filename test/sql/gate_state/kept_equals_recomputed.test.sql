@@ -2,7 +2,7 @@
 -- (outreach_private.gate_state_recomputed()) after every kind of write to every table
 -- that feeds it: inserts, updates and deletes, one row or many in one statement.
 begin;
-select plan(42);
+select plan(43);
 \ir ../fixtures.sql
 
 create function pg_temp.state(oid uuid) returns outreach.gate_state language sql stable as $$
@@ -92,6 +92,14 @@ delete from outreach.send_log where outreach_id = :'r1' and sent_at > now() - in
 select is(pg_temp.drift(), 0::bigint, 'the latest send deleted: last sent recomputed');
 update outreach.send_log set send_status = 'cancelled' where outreach_id = :'r2' and send_status = 'queued';
 select is(pg_temp.drift(), 0::bigint, 'a queued send cancelled');
+-- One statement, each record its own change (a queued send for some, a sent message of its
+-- own date for the others): the trigger's per-record counts and dates stay with their record.
+insert into outreach.send_log (outreach_id, target_id, email_to, send_status, scheduled_at, sent_at, correlation_id)
+select t.outreach_id, t.target_id, 'm@example.com', case when t.k % 2 = 0 then 'queued' else 'sent' end, now(),
+       case when t.k % 2 = 1 then now() - interval '1 day' * t.k end, gen_random_uuid()
+  from (select outreach_id, target_id, row_number() over (order by outreach_id desc) as k
+          from outreach.company_target) t;
+select is(pg_temp.drift(), 0::bigint, 'one statement queuing for some records and sending to others');
 
 -- The spine.
 update outreach.outreach set status = 'HANDED_OFF' where outreach_id = :'r2';
