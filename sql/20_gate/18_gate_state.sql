@@ -512,10 +512,12 @@ declare
   recompute uuid[];
 begin
   -- Per record: the change of its queued count, the latest sent_at added, and whether a
-  -- sent message was removed or re-dated (then last_sent is recomputed).
+  -- sent message was removed or re-dated (then last_sent is recomputed). The arrays are
+  -- aligned (one aggregation feeds them the same rows in the same order) and sorted once,
+  -- by the UPDATE below, which needs them in key order.
   if tg_op = 'INSERT' then
-    select array_agg(c.outreach_id order by c.outreach_id), array_agg(c.delta order by c.outreach_id),
-           array_agg(c.new_max order by c.outreach_id), null::uuid[]
+    select array_agg(c.outreach_id), array_agg(c.delta),
+           array_agg(c.new_max), null::uuid[]
       into ids, deltas, maxes, recompute
       from (select n.outreach_id, count(*) filter (where n.send_status = 'queued')::int as delta,
                    max(n.sent_at) as new_max
@@ -532,9 +534,9 @@ begin
        where (n.outreach_id, n.sent_at, n.send_status = 'queued')
              is distinct from (o.outreach_id, o.sent_at, o.send_status = 'queued')
     )
-    select array_agg(c.outreach_id order by c.outreach_id), array_agg(c.delta order by c.outreach_id),
-           array_agg(c.new_max order by c.outreach_id),
-           array_agg(c.outreach_id order by c.outreach_id) filter (where c.lowered)
+    select array_agg(c.outreach_id), array_agg(c.delta),
+           array_agg(c.new_max),
+           array_agg(c.outreach_id) filter (where c.lowered)
       into ids, deltas, maxes, recompute
       from (select x.outreach_id, sum(x.q)::int as delta, max(x.sent_at) as new_max, bool_or(x.lowered) as lowered
               from (select p.n_id as outreach_id, p.n_q::int as q, p.n_sent as sent_at, false as lowered
@@ -545,9 +547,9 @@ begin
              group by x.outreach_id) c
      where c.delta <> 0 or c.new_max is not null or c.lowered;
   else
-    select array_agg(c.outreach_id order by c.outreach_id), array_agg(c.delta order by c.outreach_id),
-           array_agg(null::timestamptz order by c.outreach_id),
-           array_agg(c.outreach_id order by c.outreach_id) filter (where c.lowered)
+    select array_agg(c.outreach_id), array_agg(c.delta),
+           array_agg(null::timestamptz),
+           array_agg(c.outreach_id) filter (where c.lowered)
       into ids, deltas, maxes, recompute
       from (select o.outreach_id, -(count(*) filter (where o.send_status = 'queued'))::int as delta,
                    bool_or(o.sent_at is not null) as lowered
