@@ -40,10 +40,13 @@
 -- join an array to the state by a nested loop too). test/sql/lint/transition_joins
 -- checks the trigger functions' text for it. The score and send triggers (the most
 -- frequent writes) update the state from their arrays sorted by outreach_id through a
--- nested loop over the key (enable_hashjoin off in those functions; jit off, since the
--- disabled paths' cost would trigger it): the UPDATE locks the rows in key order as it
--- goes, so it needs no locking pass of its own (lock_gate_state), which read every row
--- twice.
+-- nested loop over the key (enable_hashjoin and enable_mergejoin off in those
+-- functions; jit off, since the disabled paths' cost would trigger it): the UPDATE locks
+-- the rows in key order as it goes, so it needs no locking pass of its own
+-- (lock_gate_state), which read every row twice. With only hash joins off, a batch of a
+-- few thousand (a bulk promote's sends, a batch of events) was planned as a merge join
+-- that read and sorted the whole state (95k rows: half the trigger's time); key probes
+-- cost O(batch), whatever the table's size.
 --
 -- outreach.refresh_gate_state() rebuilds rows from scratch (bulk loads, a database
 -- written with session_replication_role = replica, where no trigger fires).
@@ -362,6 +365,7 @@ security definer  -- fires for upstream writers, who may not write the state
 set search_path = ''
 set plan_cache_mode = force_custom_plan  -- see "Plans" above
 set enable_hashjoin = off  -- the state rows updated in outreach_id order: see "Plans" above
+set enable_mergejoin = off  -- nor a merge join, which sorted the whole state for a batch of thousands
 set jit = off  -- batch-sized statements: compiling would cost more than it saves
 as $$
 declare
@@ -503,6 +507,7 @@ security definer  -- fires for senders and the hub's functions; the state is wri
 set search_path = ''
 set plan_cache_mode = force_custom_plan  -- see "Plans" above
 set enable_hashjoin = off  -- the state rows updated in outreach_id order: see "Plans" above
+set enable_mergejoin = off  -- nor a merge join, which sorted the whole state for a batch of thousands
 set jit = off  -- batch-sized statements: compiling would cost more than it saves
 as $$
 declare
