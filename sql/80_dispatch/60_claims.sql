@@ -213,6 +213,33 @@ $$;
 comment on function outreach_private.render_sends(uuid[], timestamptz) is
   'The messages of these sends as handed over at as_of, one row each: subject and body from the step''s templates, else the audience × pressure-class template, with {{unsubscribe_url}}, {{calendar_link}}, {{postal_address}} and the messaging placeholders; every active step rendered for a provider-run campaign; problem says why a subject or body is NULL. Links signed as unsubscribe_url and calendar_link sign them, templates rendered as try_render_template renders them. Inlinable.';
 
+-- One chunk of the claim walk: the next n queued sends not yet handed over, due by as_of,
+-- after (after_at, after_id) in send order, from send_log_dispatch_idx. Planned at every
+-- call with its values (plan_cache_mode): a generic plan, made without knowing that the
+-- walk starts at the queue's head, picks send_log_scheduled_idx (all sends ever scheduled)
+-- and filters the queue out of it. (A SQL function would not do: it plans with its
+-- arguments as parameters, not values.)
+create or replace function outreach_private.dispatch_walk(as_of timestamptz, after_at timestamptz, after_id uuid, n int)
+returns uuid[]
+language plpgsql
+stable
+set search_path = ''
+set plan_cache_mode = force_custom_plan  -- see above
+as $$
+begin
+  return array(select l.send_id
+                 from outreach.send_log l
+                where l.send_status = 'queued'
+                  and l.handed_over_at is null
+                  and l.scheduled_at <= dispatch_walk.as_of
+                  and (l.scheduled_at, l.send_id) > (dispatch_walk.after_at, dispatch_walk.after_id)
+                order by l.scheduled_at, l.send_id
+                limit dispatch_walk.n);
+end
+$$;
+comment on function outreach_private.dispatch_walk(timestamptz, timestamptz, uuid, int) is
+  'One chunk of claim_sends''s walk of the queue: the next n queued sends not handed over, due by as_of, after (after_at, after_id) in send order; planned at every call.';
+
 create or replace function outreach.claim_sends(
   correlation_id uuid,
   sender text,
@@ -369,28 +396,11 @@ begin
     walk_at := '-infinity';
     walk_id := '00000000-0000-0000-0000-000000000000';
     loop
-      -- Two statements with constant limits, not one with "limit chunk_size": planned generic
-      -- (from the sixth call on), a parameter limit is guessed at a tenth of the queue and the
-      -- walk becomes a scan of send_log_scheduled_idx and a sort.
-      if chunk_size = 100 then
-        chunk := array(select l.send_id
-                         from outreach.send_log l
-                        where l.send_status = 'queued'
-                          and l.handed_over_at is null
-                          and l.scheduled_at <= claim_sends.as_of
-                          and (l.scheduled_at, l.send_id) > (walk_at, walk_id)
-                        order by l.scheduled_at, l.send_id
-                        limit 100);
-      else
-        chunk := array(select l.send_id
-                         from outreach.send_log l
-                        where l.send_status = 'queued'
-                          and l.handed_over_at is null
-                          and l.scheduled_at <= claim_sends.as_of
-                          and (l.scheduled_at, l.send_id) > (walk_at, walk_id)
-                        order by l.scheduled_at, l.send_id
-                        limit 500);
-      end if;
+      -- The walk's statement is planned for each chunk with its values (dispatch_walk): a
+      -- plan kept by this function's session (generic from its sixth call) walked
+      -- send_log_scheduled_idx over every send ever scheduled and filtered the queue out of
+      -- it (58 ms a call at 1M records, 4 ms at 95k, against 3 ms and 0.3 ms).
+      chunk := outreach_private.dispatch_walk(claim_sends.as_of, walk_at, walk_id, chunk_size);
       exit when cardinality(chunk) = 0;
       cand := cand || array(
         select d.send_id

@@ -1,11 +1,16 @@
--- The score and send triggers update the state through a nested loop over their arrays
--- sorted by outreach_id (sql/20_gate/18_gate_state.sql, "Plans"): the UPDATE locks the
--- rows in key order and costs one key probe per row of the batch, whatever the table's
--- size. Only with hash joins AND merge joins off: with hash joins alone off, a batch of
--- a few thousand was planned as a merge join that read and sorted the whole state (a
--- bulk promote's sends at 95k: half the send trigger's time).
+-- Quality gate: the plan settings that hot statements depend on.
+--
+-- 1. The score and send triggers update the state through a nested loop over their
+--    arrays sorted by outreach_id (sql/20_gate/18_gate_state.sql, "Plans"): the UPDATE
+--    locks the rows in key order and costs one key probe per row of the batch, whatever
+--    the table's size. Only with hash joins AND merge joins off: with hash joins alone
+--    off, a batch of a few thousand was planned as a merge join that read and sorted the
+--    whole state (a bulk promote's sends at 95k: half the send trigger's time).
+-- 2. claim_sends walks the queue through dispatch_walk, planned at every call: claim_sends
+--    keeps its plans for the session, and the walk's generic plan (from the sixth call)
+--    read every send ever scheduled (58 ms a claim at 1M records instead of 3 ms).
 begin;
-select plan(4);
+select plan(6);
 
 create temp view state_updaters as
   select p.oid::regproc::text as fn, coalesce(p.proconfig, '{}') as config
@@ -50,6 +55,16 @@ select ok(pg_temp.update_plan() ~ 'Nested Loop' and pg_temp.update_plan() !~ '(M
           'with both off, it is a nested loop over the sorted batch');
 select ok(pg_temp.update_plan() ~ 'Index Scan using kept_pkey',
           '... probing the key for each row of the batch');
+
+-- 2.
+select is((select coalesce(p.proconfig, '{}') @> array['plan_cache_mode=force_custom_plan']
+             from pg_catalog.pg_proc p
+            where p.oid = 'outreach_private.dispatch_walk(timestamptz, timestamptz, uuid, int)'::regprocedure),
+          true, 'the claim walk''s chunk is planned at every call');
+select ok((select p.prosrc ~ 'chunk := outreach_private\.dispatch_walk\('
+             from pg_catalog.pg_proc p
+            where p.oid = 'outreach.claim_sends(uuid, text, int, interval, timestamptz)'::regprocedure),
+          'claim_sends walks the queue through dispatch_walk');
 
 select * from finish();
 rollback;
