@@ -139,7 +139,8 @@ select is((select g.upstream_passed from outreach.gate_state g where g.outreach_
 --    records, highest first, and must wait there before it holds any other; b then
 --    updates the targets of the highest record (a's first in its own order) and of the one
 --    whose state row comes first in the table (a's first in a scan of the table), and must
---    not wait for a.
+--    not wait for a. (With hash and merge joins off in the trigger, dropping its sort
+--    alone fails this too: the nested loop then runs in the statement's order.)
 select dblink_connect('c', :'dsn');
 select pg_temp.committed_records(10) as oid \gset
 select split_part(:'oid', ',', 1) as lo, split_part(:'oid', ',', 10) as hi \gset
