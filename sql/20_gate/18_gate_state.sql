@@ -4,8 +4,10 @@
 -- candidates() read. Statement-level triggers with transition tables keep it exact
 -- on every table that feeds it:
 --
---   outreach.outreach        spine_status, sovereign_company_id; the row itself
---   company_target           the target columns and the contact summary (which the
+--   outreach.outreach        spine_status (as the gate reads it: HANDED_OFF or OPEN),
+--                            sovereign_company_id; the row itself
+--   company_target           the target columns (target_status as the gate reads it:
+--                            paused, opted_out, exhausted or open) and the contact summary (which the
 --                            triggers of 15_contact_summary.sql keep on the target,
 --                            so a slot, person or pressure change arrives here too)
 --   bit_scores               bit_score, score_tier, band
@@ -77,6 +79,35 @@ comment on view outreach.v_execution_prerequisites is
 drop function if exists outreach_private.gate_state_recomputed();
 drop function if exists outreach_private.gate_state_of(uuid[]);
 
+-- The spine's and the target's status as the gate reads them: the spine blocks only when
+-- HANDED_OFF, the target only when paused, opted_out or exhausted; every other status is
+-- one value (OPEN / open). So the state keeps what decides, and a status change that
+-- decides nothing (promote's INIT -> ACTIVE and queued -> active, on every record it
+-- enrols) writes no state row.
+create or replace function outreach_private.gate_spine_status(status text)
+returns text
+language sql
+immutable
+parallel safe
+as $$
+  select case when gate_spine_status.status = 'HANDED_OFF' then 'HANDED_OFF'
+              when gate_spine_status.status is not null then 'OPEN' end
+$$;
+comment on function outreach_private.gate_spine_status(text) is
+  'A spine status as the gate state keeps it: HANDED_OFF, or OPEN for any other status.';
+
+create or replace function outreach_private.gate_target_status(status text)
+returns text
+language sql
+immutable
+parallel safe
+as $$
+  select case when gate_target_status.status in ('paused', 'opted_out', 'exhausted') then gate_target_status.status
+              when gate_target_status.status is not null then 'open' end
+$$;
+comment on function outreach_private.gate_target_status(text) is
+  'A target status as the gate state keeps it: paused, opted_out or exhausted, or open for any other status (NULL stays NULL).';
+
 -- Every record, set-based (hash joins over the aggregates): refresh_gate_state(null)
 -- and the tests' comparison.
 create or replace function outreach_private.gate_state_recomputed()
@@ -90,8 +121,9 @@ returns table (
 language sql
 stable
 as $$
-  select o.outreach_id, o.sovereign_company_id, o.status,
-         t.target_id, t.domain, t.email_pattern, t.target_status, lower(btrim(t.industry)), t.employee_count,
+  select o.outreach_id, o.sovereign_company_id, outreach_private.gate_spine_status(o.status),
+         t.target_id, t.domain, t.email_pattern, outreach_private.gate_target_status(t.target_status),
+         lower(btrim(t.industry)), t.employee_count,
          t.filled_slots, t.domain_suppressed,
          t.contact_person_id, t.contact_slot, t.contact_email, t.contact_li_person_id, t.contact_li_slot,
          t.contact_linkedin_url,
@@ -136,8 +168,9 @@ returns table (
 language sql
 stable
 as $$
-  select o.outreach_id, o.sovereign_company_id, o.status,
-         t.target_id, t.domain, t.email_pattern, t.target_status, lower(btrim(t.industry)), t.employee_count,
+  select o.outreach_id, o.sovereign_company_id, outreach_private.gate_spine_status(o.status),
+         t.target_id, t.domain, t.email_pattern, outreach_private.gate_target_status(t.target_status),
+         lower(btrim(t.industry)), t.employee_count,
          t.filled_slots, t.domain_suppressed,
          t.contact_person_id, t.contact_slot, t.contact_email, t.contact_li_person_id, t.contact_li_slot,
          t.contact_linkedin_url,
@@ -235,7 +268,8 @@ begin
       full join old_rows o on o.outreach_id = n.outreach_id
      cross join lateral (
        select n.outreach_id is not null and o.outreach_id is not null
-              and (n.sovereign_company_id, n.status) is distinct from (o.sovereign_company_id, o.status) as differs
+              and (n.sovereign_company_id, outreach_private.gate_spine_status(n.status))
+                  is distinct from (o.sovereign_company_id, outreach_private.gate_spine_status(o.status)) as differs
      ) d;
     if gone is not null then
       delete from outreach.gate_state g where g.outreach_id = any (gone);
@@ -244,11 +278,12 @@ begin
     if ids is not null then
       perform outreach_private.lock_gate_state(ids);
       update outreach.gate_state g
-         set sovereign_company_id = n.sovereign_company_id, spine_status = n.status
+         set sovereign_company_id = n.sovereign_company_id, spine_status = outreach_private.gate_spine_status(n.status)
         from unnest(changed) n
        where g.outreach_id = any (ids)
          and g.outreach_id = n.outreach_id
-         and (g.sovereign_company_id, g.spine_status) is distinct from (n.sovereign_company_id, n.status);
+         and (g.sovereign_company_id, g.spine_status)
+             is distinct from (n.sovereign_company_id, outreach_private.gate_spine_status(n.status));
     end if;
     -- ... and a record under its new id, from scratch.
     ids := added;
@@ -322,11 +357,13 @@ begin
       from new_rows n
       full join old_rows o on o.target_id = n.target_id
      cross join lateral (
-       select (n.outreach_id, n.domain, n.email_pattern, n.target_status, n.industry, n.employee_count, n.filled_slots,
+       select (n.outreach_id, n.domain, n.email_pattern, outreach_private.gate_target_status(n.target_status), n.industry,
+               n.employee_count, n.filled_slots,
                n.domain_suppressed, n.contact_person_id, n.contact_slot, n.contact_email, n.contact_li_person_id,
                n.contact_li_slot, n.contact_linkedin_url)
               is distinct from
-              (o.outreach_id, o.domain, o.email_pattern, o.target_status, o.industry, o.employee_count, o.filled_slots,
+              (o.outreach_id, o.domain, o.email_pattern, outreach_private.gate_target_status(o.target_status), o.industry,
+               o.employee_count, o.filled_slots,
                o.domain_suppressed, o.contact_person_id, o.contact_slot, o.contact_email, o.contact_li_person_id,
                o.contact_li_slot, o.contact_linkedin_url) as differs
      ) d;
@@ -336,7 +373,8 @@ begin
   end if;
   perform outreach_private.lock_gate_state(ids);
   update outreach.gate_state g
-     set target_id = n.target_id, domain = n.domain, email_pattern = n.email_pattern, target_status = n.target_status,
+     set target_id = n.target_id, domain = n.domain, email_pattern = n.email_pattern,
+         target_status = outreach_private.gate_target_status(n.target_status),
          industry_key = lower(btrim(n.industry)), employee_count = n.employee_count, filled_slots = n.filled_slots,
          domain_suppressed = n.domain_suppressed, contact_person_id = n.contact_person_id,
          contact_slot = n.contact_slot, contact_email = n.contact_email, contact_li_person_id = n.contact_li_person_id,
@@ -348,7 +386,8 @@ begin
           g.domain_suppressed, g.contact_person_id, g.contact_slot, g.contact_email, g.contact_li_person_id,
           g.contact_li_slot, g.contact_linkedin_url)
          is distinct from
-         (n.target_id, n.domain, n.email_pattern, n.target_status, lower(btrim(n.industry)), n.employee_count,
+         (n.target_id, n.domain, n.email_pattern, outreach_private.gate_target_status(n.target_status),
+          lower(btrim(n.industry)), n.employee_count,
           n.filled_slots, n.domain_suppressed, n.contact_person_id, n.contact_slot, n.contact_email,
           n.contact_li_person_id, n.contact_li_slot, n.contact_linkedin_url);
   return null;
@@ -696,3 +735,18 @@ end
 $$;
 comment on function outreach.refresh_gate_state(uuid[]) is
   'Rebuilds the gate state (what candidates() reads) from scratch for the given outreach records, or every record when NULL: after a bulk load, or writes made with session_replication_role = replica (no triggers). Returns how many rows it added, changed or removed; holds off trigger writes of the state meanwhile.';
+
+-- The state's spine_status and target_status hold the statuses as the gate reads them
+-- (gate_spine_status, gate_target_status). A state kept before they did holds the raw
+-- statuses: converted here, in the transaction that installs the triggers that keep the
+-- new form, so no writer stores the old form after it. Once converted, this finds
+-- nothing to change (one scan of the state).
+update outreach.gate_state g
+   set spine_status = outreach_private.gate_spine_status(g.spine_status),
+       target_status = outreach_private.gate_target_status(g.target_status)
+ where g.spine_status is distinct from outreach_private.gate_spine_status(g.spine_status)
+    or g.target_status is distinct from outreach_private.gate_target_status(g.target_status);
+comment on column outreach.gate_state.spine_status is
+  'The spine''s status as the gate reads it (outreach_private.gate_spine_status): HANDED_OFF, or OPEN for any other.';
+comment on column outreach.gate_state.target_status is
+  'The target''s status as the gate reads it (outreach_private.gate_target_status): paused, opted_out or exhausted, or open for any other; NULL with no target.';

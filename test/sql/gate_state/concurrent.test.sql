@@ -59,11 +59,11 @@ select pg_sleep(0.2);
 select dblink_exec('a', 'commit');
 select * from dblink_get_result('b') as t(x bigint);
 select dblink_get_result('b', false);
-select dblink_exec('b', format($$update outreach.outreach set status = 'PAUSED' where outreach_id = %L$$, :'r1'));
+select dblink_exec('b', format($$update outreach.outreach set status = 'HANDED_OFF' where outreach_id = %L$$, :'r1'));
 select dblink_exec('b', 'commit');
 select is((select (g.queued_sends, g.last_sent is not null, g.upstream_passed, g.spine_status)::text
              from outreach.gate_state g where g.outreach_id = :'r1'),
-          '(1,t,f,PAUSED)', 'a queued send, an upstream status, a sent message and the spine status at once: all kept');
+          '(1,t,f,HANDED_OFF)', 'a queued send, an upstream status, a sent message and the spine status at once: all kept');
 
 -- 3. Two sessions each add a queued send to different records and cancel the other's
 --    old one: every delta counts.

@@ -2,7 +2,7 @@
 -- (outreach_private.gate_state_recomputed()) after every kind of write to every table
 -- that feeds it: inserts, updates and deletes, one row or many in one statement.
 begin;
-select plan(43);
+select plan(49);
 \ir ../fixtures.sql
 
 create function pg_temp.state(oid uuid) returns outreach.gate_state language sql stable as $$
@@ -100,6 +100,25 @@ select t.outreach_id, t.target_id, 'm@example.com', case when t.k % 2 = 0 then '
   from (select outreach_id, target_id, row_number() over (order by outreach_id desc) as k
           from outreach.company_target) t;
 select is(pg_temp.drift(), 0::bigint, 'one statement queuing for some records and sending to others');
+
+-- Statuses as the gate reads them: a change that decides nothing (promote's INIT -> ACTIVE
+-- and queued -> active) writes no state row; one that decides is kept.
+select g.ctid::text as r1_row from outreach.gate_state g where g.outreach_id = :'r1' \gset
+update outreach.outreach set status = 'ACTIVE' where outreach_id = :'r1' and status = 'INIT';
+update outreach.outreach set status = 'PAUSED' where outreach_id = :'r1';
+update outreach.company_target set target_status = 'active' where outreach_id = :'r1';
+update outreach.company_target set target_status = 'queued' where outreach_id = :'r1';
+select is((select g.ctid::text from outreach.gate_state g where g.outreach_id = :'r1'), :'r1_row',
+          'spine INIT -> ACTIVE -> PAUSED and target active <-> queued: the state row is not written');
+select is(((pg_temp.state(:'r1')).spine_status, (pg_temp.state(:'r1')).target_status), ('OPEN'::text, 'open'::text),
+          '... it keeps OPEN and open');
+select is(pg_temp.drift(), 0::bigint, '... and equals the recomputation');
+update outreach.company_target set target_status = 'exhausted' where outreach_id = :'r1';
+select is((pg_temp.state(:'r1')).target_status, 'exhausted', 'a target status that blocks is kept');
+update outreach.company_target set target_status = 'queued' where outreach_id = :'r1';
+select isnt((select g.ctid::text from outreach.gate_state g where g.outreach_id = :'r1'), :'r1_row',
+            '... and its state row written when it changes');
+select is(pg_temp.drift(), 0::bigint, '... equal to the recomputation');
 
 -- The spine.
 update outreach.outreach set status = 'HANDED_OFF' where outreach_id = :'r2';
