@@ -22,7 +22,10 @@
 -- hour and UTC day of as_of against hourly_send_cap / daily_send_cap, over every
 -- sender, under one lock (the send_handover row of outreach_private.serial_locks),
 -- so concurrent claimers meet a cap exactly.
--- A re-claim (retry, expired lease) is not a new hand-over and does not count.
+-- A re-claim (retry, expired lease) is not a new hand-over and does not count. Each
+-- count reads its own channel's first claims from send_log_channel_first_claimed_idx
+-- (channel, first_claimed_at): with the time first (before migration 000022), the
+-- LinkedIn count walked a week of email claims on every call.
 --------------------------------------------------------------------------------
 
 create or replace function outreach.senders()
