@@ -128,12 +128,14 @@ try {
            (select count(*)::int from outreach.send_log) as sends`;
   result.dataset = { ...shape, generate_s: +(genMs / 1000).toFixed(1) };
   // What the kept state occupies after the load (MB): the table, its key and the two
-  // partial indexes the evaluation reads (migration 000019).
-  const [stateSize] = await sql<{ table_mb: number; pkey_mb: number; scored_idx_mb: number; unscored_idx_mb: number }[]>`
+  // partial indexes the evaluation reads (migration 000019), and the scores' table with
+  // its key (migration 000024).
+  const [stateSize] = await sql<{ table_mb: number; pkey_mb: number; scored_idx_mb: number; unscored_idx_mb: number; score_mb: number }[]>`
     select round(pg_relation_size('outreach.gate_state') / 1048576.0, 1)::float as table_mb,
            round(pg_relation_size('outreach.gate_state_pkey') / 1048576.0, 1)::float as pkey_mb,
            round(coalesce(pg_relation_size(to_regclass('outreach.gate_state_scored_idx')), 0) / 1048576.0, 1)::float as scored_idx_mb,
-           round(coalesce(pg_relation_size(to_regclass('outreach.gate_state_unscored_idx')), 0) / 1048576.0, 1)::float as unscored_idx_mb`;
+           round(coalesce(pg_relation_size(to_regclass('outreach.gate_state_unscored_idx')), 0) / 1048576.0, 1)::float as unscored_idx_mb,
+           round(coalesce(pg_total_relation_size(to_regclass('outreach.gate_score')), 0) / 1048576.0, 1)::float as score_mb`;
   result.gate_state_size = stateSize;
   say(`bench: dataset ${JSON.stringify(result.dataset)}`);
 
@@ -445,8 +447,8 @@ try {
       `${ws.bit_scores_upserts.without_gate_ms.toFixed(0)} / ${ws.bit_scores_upserts.with_gate_ms.toFixed(0)} ms (${ws.bit_scores_upserts.ratio.toFixed(2)}×; rounds ${roundRatios(ws.bit_scores_upserts)})`],
     [`company_slot updates (${ws.company_slot_updates.rows.toLocaleString("en")}), gate triggers off / on (median of ${ws.rounds})`,
       `${ws.company_slot_updates.without_gate_ms.toFixed(0)} / ${ws.company_slot_updates.with_gate_ms.toFixed(0)} ms (${ws.company_slot_updates.ratio.toFixed(2)}×; rounds ${roundRatios(ws.company_slot_updates)})`],
-    ["gate_state after the load: table / key / scored idx / unscored idx",
-      `${stateSize?.table_mb} / ${stateSize?.pkey_mb} / ${stateSize?.scored_idx_mb} / ${stateSize?.unscored_idx_mb} MB`],
+    ["gate_state after the load: table / key / scored idx / unscored idx; gate_score with its key",
+      `${stateSize?.table_mb} / ${stateSize?.pkey_mb} / ${stateSize?.scored_idx_mb} / ${stateSize?.unscored_idx_mb} MB; ${stateSize?.score_mb} MB`],
     ["refresh_gate_state() of every record", `${ws.refresh_all_ms.toFixed(0)} ms`],
     ["kept state rows differing from a recomputation", `${ws.state_rows_differing_after}`],
   );

@@ -10,7 +10,10 @@
 --                            paused, opted_out, exhausted or open) and the contact summary (which the
 --                            triggers of 15_contact_summary.sql keep on the target,
 --                            so a slot, person or pressure change arrives here too)
---   bit_scores               bit_score, score_tier, band
+--   bit_scores               scored (whether the record has a score); the score, its tier
+--                            and band in outreach.gate_score (migration 000024), a narrow
+--                            table whose rows a score change rewrites in place (HOT): no
+--                            index of either table holds the score
 --   upstream_status          upstream_passed (recomputed for the records touched)
 --   hub_registry             upstream_passed for every record (the prerequisites changed)
 --   send_log                 queued_sends (by delta), last_sent (raised in place;
@@ -203,14 +206,20 @@ returns table (
 language sql
 stable
 as $$
-  select g.outreach_id, g.sovereign_company_id, g.spine_status, g.target_id, g.domain, g.email_pattern,
-         g.target_status, g.industry_key, g.employee_count, g.filled_slots, g.domain_suppressed,
+  -- The score from gate_score. A state row whose `scored` disagrees with gate_score (a
+  -- score row missing or left over, or one without a state row) shows a NaN score, which
+  -- no recomputation returns.
+  select coalesce(g.outreach_id, s.outreach_id), g.sovereign_company_id, g.spine_status, g.target_id, g.domain,
+         g.email_pattern, g.target_status, g.industry_key, g.employee_count, g.filled_slots, g.domain_suppressed,
          g.contact_person_id, g.contact_slot, g.contact_email, g.contact_li_person_id, g.contact_li_slot,
-         g.contact_linkedin_url, g.bit_score, g.score_tier, g.band, g.upstream_passed, g.last_sent, g.queued_sends
+         g.contact_linkedin_url,
+         case when g.scored is not distinct from (s.outreach_id is not null) then s.bit_score else 'NaN'::numeric end,
+         s.score_tier, s.band, g.upstream_passed, g.last_sent, g.queued_sends
     from outreach.gate_state g
+    full join outreach.gate_score s on s.outreach_id = g.outreach_id
 $$;
 comment on function outreach_private.gate_state_kept() is
-  'The kept gate state rows, with the columns gate_state_recomputed() returns (all but the generated static_clear).';
+  'The kept gate state rows (gate_state with gate_score''s score, tier and band), with the columns gate_state_recomputed() returns (all but the generated ones); a NaN score where the two tables disagree on whether the record is scored.';
 
 -- Several state rows are locked in outreach_id order (one needs no order).
 create or replace function outreach_private.lock_gate_state(outreach_ids uuid[], always boolean default false)
@@ -253,6 +262,7 @@ begin
   if tg_op = 'DELETE' then
     select array_agg(o.outreach_id) into ids from old_rows o;
     delete from outreach.gate_state g where g.outreach_id = any (ids);
+    delete from outreach.gate_score s where s.outreach_id = any (ids);
     return null;
   end if;
   if tg_op = 'UPDATE' then
@@ -273,6 +283,7 @@ begin
      ) d;
     if gone is not null then
       delete from outreach.gate_state g where g.outreach_id = any (gone);
+      delete from outreach.gate_score s where s.outreach_id = any (gone);
     end if;
     -- Their state rows, found by key.
     if ids is not null then
@@ -293,11 +304,27 @@ begin
     select array_agg(n.outreach_id) into ids from new_rows n;
   end if;
   if ids is not null then
-    insert into outreach.gate_state (outreach_id, sovereign_company_id, spine_status, target_id, domain, email_pattern,
-                                   target_status, industry_key, employee_count, filled_slots, domain_suppressed,
-                                   contact_person_id, contact_slot, contact_email, contact_li_person_id, contact_li_slot,
-                                   contact_linkedin_url, bit_score, score_tier, band, upstream_passed, last_sent, queued_sends)
-    select * from outreach_private.gate_state_of(ids)
+    -- The state row, then (for a record scored in the same statement, through a CTE) its score.
+    with r as materialized (
+      select * from outreach_private.gate_state_of(ids)
+    ), state as (
+      insert into outreach.gate_state (scored, outreach_id, sovereign_company_id, spine_status, target_id, domain,
+                                       email_pattern, target_status, industry_key, employee_count, filled_slots,
+                                       domain_suppressed, contact_person_id, contact_slot, contact_email,
+                                       contact_li_person_id, contact_li_slot, contact_linkedin_url, upstream_passed,
+                                       last_sent, queued_sends)
+      select r.bit_score is not null, r.outreach_id, r.sovereign_company_id, r.spine_status, r.target_id, r.domain,
+             r.email_pattern, r.target_status, r.industry_key, r.employee_count, r.filled_slots,
+             r.domain_suppressed, r.contact_person_id, r.contact_slot, r.contact_email,
+             r.contact_li_person_id, r.contact_li_slot, r.contact_linkedin_url, r.upstream_passed,
+             r.last_sent, r.queued_sends
+        from r
+          on conflict (outreach_id) do nothing
+    )
+    insert into outreach.gate_score (outreach_id, bit_score, score_tier, band)
+    select r.outreach_id, r.bit_score, r.score_tier, r.band
+      from r
+     where r.bit_score is not null
         on conflict (outreach_id) do nothing;
   end if;
   return null;
@@ -403,60 +430,83 @@ volatile
 security definer  -- fires for upstream writers, who may not write the state
 set search_path = ''
 set plan_cache_mode = force_custom_plan  -- see "Plans" above
-set enable_hashjoin = off  -- the state rows updated in outreach_id order: see "Plans" above
+set enable_hashjoin = off  -- the rows written in outreach_id order: see "Plans" above
 set enable_mergejoin = off  -- nor a merge join, which sorted the whole state for a batch of thousands
 set jit = off  -- batch-sized statements: compiling would cost more than it saves
 as $$
 declare
   gone uuid[];
+  added uuid[];
   ids uuid[];
   scores numeric[];
   tiers text[];
   bands smallint[];
 begin
   -- One pass over the transition rows, paired by key (see "Plans" above): the scores
-  -- gone (deleted, or moved to another record) and the changed ones, by columns (an
-  -- array of whole rows costs twice as much to build).
+  -- gone (deleted, or moved to another record), the records newly scored, and the
+  -- changed scores, by columns (an array of whole rows costs twice as much to build).
   if tg_op = 'DELETE' then
     select array_agg(o.outreach_id) into gone from old_rows o;
   elsif tg_op = 'INSERT' then
-    select array_agg(n.outreach_id), array_agg(n.score), array_agg(n.score_tier), array_agg(n.band)
-      into ids, scores, tiers, bands
+    select array_agg(n.outreach_id), array_agg(n.outreach_id), array_agg(n.score), array_agg(n.score_tier),
+           array_agg(n.band)
+      into added, ids, scores, tiers, bands
       from new_rows n;
   else
     select array_agg(o.outreach_id) filter (where n.outreach_id is null),
+           array_agg(n.outreach_id) filter (where o.outreach_id is null),
            array_agg(n.outreach_id) filter (where differs),
            array_agg(n.score) filter (where differs),
            array_agg(n.score_tier) filter (where differs),
            array_agg(n.band) filter (where differs)
-      into gone, ids, scores, tiers, bands
+      into gone, added, ids, scores, tiers, bands
       from new_rows n
       full join old_rows o on o.outreach_id = n.outreach_id
      cross join lateral (
        select n.outreach_id is not null and (n.score, n.band) is distinct from (o.score, o.band) as differs
      ) d;
   end if;
-  -- Not scored any more, unless another row of the statement took the key.
+  -- Whether the record is scored, in its state row, only when that changes: not scored
+  -- any more, unless another row of the statement took the key; newly scored. The rows
+  -- are locked first, in key order (a locking pass: with `not g.scored` a filter on the
+  -- state alone, the planner may scan the state first and lock in table order); a score
+  -- added or removed is rarer than one changed, which writes no state row.
   if gone is not null then
+    perform outreach_private.lock_gate_state(gone);
     update outreach.gate_state g
-       set bit_score = null, score_tier = null, band = null
+       set scored = false
       from (select x.id from unnest(gone) x(id) order by x.id) x
      where g.outreach_id = x.id
-       and (g.bit_score, g.score_tier, g.band) is distinct from (null, null, null)
+       and g.scored
        and not exists (select 1 from outreach.bit_scores b where b.outreach_id = x.id);
+    delete from outreach.gate_score s
+     where s.outreach_id = any (gone)
+       and not exists (select 1 from outreach.bit_scores b where b.outreach_id = s.outreach_id);
   end if;
-  if ids is not null then
+  if added is not null then
+    perform outreach_private.lock_gate_state(added);
     update outreach.gate_state g
-       set bit_score = n.score, score_tier = n.tier, band = n.band
-      from (select u.* from unnest(ids, scores, tiers, bands) u(outreach_id, score, tier, band) order by u.outreach_id) n
-     where g.outreach_id = n.outreach_id
-       and (g.bit_score, g.score_tier, g.band) is distinct from (n.score, n.tier, n.band);
+       set scored = true
+      from (select x.id from unnest(added) x(id) order by x.id) x
+     where g.outreach_id = x.id
+       and not g.scored;
+  end if;
+  -- The score, tier and band: an update in place of a narrow row (HOT: no index holds
+  -- them), or a new row for a newly scored record, in key order.
+  if ids is not null then
+    insert into outreach.gate_score as s (outreach_id, bit_score, score_tier, band)
+    select u.outreach_id, u.score, u.tier, u.band
+      from unnest(ids, scores, tiers, bands) u(outreach_id, score, tier, band)
+     order by u.outreach_id
+        on conflict (outreach_id) do update
+       set bit_score = excluded.bit_score, score_tier = excluded.score_tier, band = excluded.band
+     where (s.bit_score, s.score_tier, s.band) is distinct from (excluded.bit_score, excluded.score_tier, excluded.band);
   end if;
   return null;
 end
 $$;
 comment on function outreach_private.gate_score_changed() is
-  'Statement trigger on bit_scores: copies score, tier and band of the changed scores into their gate state rows.';
+  'Statement trigger on bit_scores: copies score, tier and band of the changed scores into gate_score, and whether the record is scored into its gate state row.';
 
 -- upstream_passed of some records (NULL = every record), recomputed after their rows
 -- are locked: the next statement sees every writer that held them.
@@ -679,58 +729,71 @@ security definer  -- the state is written only by the hub
 set search_path = ''
 as $$
 declare
-  changed bigint;
   n bigint;
 begin
   -- Readers go on; trigger writes of the state wait until this transaction ends, and
   -- the next statements see every writer that held it before.
-  lock table outreach.gate_state in exclusive mode;
-  if outreach_ids is null then
+  lock table outreach.gate_state, outreach.gate_score in exclusive mode;
+  -- The recomputation once (every record, or the given ones), then each table made equal
+  -- to it: rows added, changed where they differ, removed where the recomputation has
+  -- none. Returns how many records had a row of either table written.
+  with r as materialized (
+    select * from outreach_private.gate_state_recomputed() where outreach_ids is null
+    union all
+    select * from outreach_private.gate_state_of(outreach_ids) where outreach_ids is not null
+  ),
+  state_gone as (
     delete from outreach.gate_state g
-     where not exists (select 1 from outreach.outreach o where o.outreach_id = g.outreach_id);
-    get diagnostics changed = row_count;
-    insert into outreach.gate_state as g (outreach_id, sovereign_company_id, spine_status, target_id, domain, email_pattern,
-                                   target_status, industry_key, employee_count, filled_slots, domain_suppressed,
-                                   contact_person_id, contact_slot, contact_email, contact_li_person_id, contact_li_slot,
-                                   contact_linkedin_url, bit_score, score_tier, band, upstream_passed, last_sent, queued_sends)
-    select * from outreach_private.gate_state_recomputed()
+     where (outreach_ids is null or g.outreach_id = any (outreach_ids))
+       and not exists (select 1 from r where r.outreach_id = g.outreach_id)
+    returning g.outreach_id
+  ),
+  state_set as (
+    insert into outreach.gate_state as g (scored, outreach_id, sovereign_company_id, spine_status, target_id, domain,
+                                          email_pattern, target_status, industry_key, employee_count, filled_slots,
+                                          domain_suppressed, contact_person_id, contact_slot, contact_email,
+                                          contact_li_person_id, contact_li_slot, contact_linkedin_url, upstream_passed,
+                                          last_sent, queued_sends)
+    select r.bit_score is not null, r.outreach_id, r.sovereign_company_id, r.spine_status, r.target_id, r.domain,
+           r.email_pattern, r.target_status, r.industry_key, r.employee_count, r.filled_slots,
+           r.domain_suppressed, r.contact_person_id, r.contact_slot, r.contact_email,
+           r.contact_li_person_id, r.contact_li_slot, r.contact_linkedin_url, r.upstream_passed,
+           r.last_sent, r.queued_sends
+      from r
         on conflict (outreach_id) do update
-       set sovereign_company_id = excluded.sovereign_company_id, spine_status = excluded.spine_status,
-           target_id = excluded.target_id, domain = excluded.domain, email_pattern = excluded.email_pattern,
-           target_status = excluded.target_status, industry_key = excluded.industry_key,
-           employee_count = excluded.employee_count, filled_slots = excluded.filled_slots,
-           domain_suppressed = excluded.domain_suppressed, contact_person_id = excluded.contact_person_id,
-           contact_slot = excluded.contact_slot, contact_email = excluded.contact_email,
-           contact_li_person_id = excluded.contact_li_person_id, contact_li_slot = excluded.contact_li_slot,
-           contact_linkedin_url = excluded.contact_linkedin_url, bit_score = excluded.bit_score,
-           score_tier = excluded.score_tier, band = excluded.band, upstream_passed = excluded.upstream_passed,
-           last_sent = excluded.last_sent, queued_sends = excluded.queued_sends
-     where row(g.*) is distinct from row(excluded.*);
-  else
-    delete from outreach.gate_state g
-     where g.outreach_id = any (outreach_ids)
-       and not exists (select 1 from outreach.outreach o where o.outreach_id = g.outreach_id);
-    get diagnostics changed = row_count;
-    insert into outreach.gate_state as g (outreach_id, sovereign_company_id, spine_status, target_id, domain, email_pattern,
-                                   target_status, industry_key, employee_count, filled_slots, domain_suppressed,
-                                   contact_person_id, contact_slot, contact_email, contact_li_person_id, contact_li_slot,
-                                   contact_linkedin_url, bit_score, score_tier, band, upstream_passed, last_sent, queued_sends)
-    select * from outreach_private.gate_state_of(outreach_ids)
+       set scored = excluded.scored, sovereign_company_id = excluded.sovereign_company_id,
+           spine_status = excluded.spine_status, target_id = excluded.target_id, domain = excluded.domain,
+           email_pattern = excluded.email_pattern, target_status = excluded.target_status,
+           industry_key = excluded.industry_key, employee_count = excluded.employee_count,
+           filled_slots = excluded.filled_slots, domain_suppressed = excluded.domain_suppressed,
+           contact_person_id = excluded.contact_person_id, contact_slot = excluded.contact_slot,
+           contact_email = excluded.contact_email, contact_li_person_id = excluded.contact_li_person_id,
+           contact_li_slot = excluded.contact_li_slot, contact_linkedin_url = excluded.contact_linkedin_url,
+           upstream_passed = excluded.upstream_passed, last_sent = excluded.last_sent,
+           queued_sends = excluded.queued_sends
+     where row(g.*) is distinct from row(excluded.*)
+    returning g.outreach_id
+  ),
+  score_gone as (
+    delete from outreach.gate_score s
+     where (outreach_ids is null or s.outreach_id = any (outreach_ids))
+       and not exists (select 1 from r where r.outreach_id = s.outreach_id and r.bit_score is not null)
+    returning s.outreach_id
+  ),
+  score_set as (
+    insert into outreach.gate_score as s (outreach_id, bit_score, score_tier, band)
+    select r.outreach_id, r.bit_score, r.score_tier, r.band
+      from r
+     where r.bit_score is not null
         on conflict (outreach_id) do update
-       set sovereign_company_id = excluded.sovereign_company_id, spine_status = excluded.spine_status,
-           target_id = excluded.target_id, domain = excluded.domain, email_pattern = excluded.email_pattern,
-           target_status = excluded.target_status, industry_key = excluded.industry_key,
-           employee_count = excluded.employee_count, filled_slots = excluded.filled_slots,
-           domain_suppressed = excluded.domain_suppressed, contact_person_id = excluded.contact_person_id,
-           contact_slot = excluded.contact_slot, contact_email = excluded.contact_email,
-           contact_li_person_id = excluded.contact_li_person_id, contact_li_slot = excluded.contact_li_slot,
-           contact_linkedin_url = excluded.contact_linkedin_url, bit_score = excluded.bit_score,
-           score_tier = excluded.score_tier, band = excluded.band, upstream_passed = excluded.upstream_passed,
-           last_sent = excluded.last_sent, queued_sends = excluded.queued_sends
-     where row(g.*) is distinct from row(excluded.*);
-  end if;
-  get diagnostics n = row_count;
-  return changed + n;
+       set bit_score = excluded.bit_score, score_tier = excluded.score_tier, band = excluded.band
+     where (s.bit_score, s.score_tier, s.band) is distinct from (excluded.bit_score, excluded.score_tier, excluded.band)
+    returning s.outreach_id
+  )
+  select count(*) into n
+    from (select x.outreach_id from state_gone x union select x.outreach_id from state_set x
+          union select x.outreach_id from score_gone x union select x.outreach_id from score_set x) w;
+  return n;
 end
 $$;
 comment on function outreach.refresh_gate_state(uuid[]) is

@@ -136,7 +136,7 @@ as $$
   -- blocking_reason_codes(). test/sql/gate_state/equals_baseline proves both parts
   -- equal the full rule.
   select g.outreach_id, g.sovereign_company_id, g.target_id, g.domain, g.email_pattern,
-         g.bit_score, g.score_tier, g.contact_person_id, g.contact_slot, g.contact_email,
+         null::numeric, null::text, g.contact_person_id, g.contact_slot, g.contact_email,
          lc.last_sent, lc.last_sent + (select s.cooling_off from settings s),
          null::uuid, null::uuid, false,
          -- (`g.last_sent is not null` first: most records were never sent anything, and a
@@ -164,7 +164,7 @@ as $$
              + (g.unscored_reasons[array_position(g.unscored_reasons, 'bit_below_threshold') + 1]
                   in ('no_anchor_slot', 'no_contact_email'))::int as after
     ) ins
-   where g.bit_score is null
+   where not g.scored
      -- A one-time filter, checked before any table is read: 22004 / 22023 for an unusable as_of.
      and outreach.checked_time(candidates_unscored.as_of, 'as_of') is not null
 $$;
@@ -201,7 +201,7 @@ as $$
                                    or outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
                                         > (select s.blocks_after from settings s))) as cooling
       from outreach.gate_state g
-     where g.bit_score is null
+     where not g.scored
        and outreach.checked_time(unscored_tally.as_of, 'as_of') is not null
      group by g.unscored_mask
   ),
@@ -320,7 +320,7 @@ as $$
   )
   -- The scored records: the full rule, with the campaign search.
   select g.outreach_id, g.sovereign_company_id, g.target_id, g.domain, g.email_pattern,
-         g.bit_score, g.score_tier,
+         sc.bit_score, sc.score_tier,
          -- The contact summary (kept by triggers) is primary_contact(id, record's pressure class);
          -- for a LinkedIn campaign its LinkedIn half (same slot order, usable profiles).
          case when cm.channel = 'linkedin' then g.contact_li_person_id else g.contact_person_id end,
@@ -338,6 +338,9 @@ as $$
          cm.channel,
          case when cm.channel = 'linkedin' then g.contact_linkedin_url end
     from outreach.gate_state g
+    -- The score, tier and band (migration 000024: a narrow table, so a score change writes
+    -- no state row). One row for every scored state row.
+    join outreach.gate_score sc on sc.outreach_id = g.outreach_id
     -- The last contact, as in candidates_unscored().
     cross join lateral (
       select case when g.last_sent is null then null
@@ -348,7 +351,7 @@ as $$
     -- The record's cell in the grid. `offset 0` keeps it one value the search below is
     -- keyed by (else the search would be keyed by the five columns, as many as records).
     cross join lateral (
-      select ((width_bucket(g.bit_score, (select gr.scores from grid gr))::bigint * (select gr.size_radix from grid gr)
+      select ((width_bucket(sc.bit_score, (select gr.scores from grid gr))::bigint * (select gr.size_radix from grid gr)
                + coalesce(width_bucket(g.employee_count::bigint, (select gr.sizes from grid gr)) + 1, 0))
               * (select gr.industry_radix from grid gr)
               + coalesce(array_position((select gr.industries from grid gr), g.industry_key), 0)) * 4
@@ -388,18 +391,19 @@ as $$
       offset 0
     ) cm
     cross join lateral (
-      select g.bit_score >= (select s.bit_threshold from settings s)
-             and coalesce(g.band >= 3, true)
+      select sc.bit_score >= (select s.bit_threshold from settings s)
+             and coalesce(sc.band >= 3, true)
              and g.static_clear
              and cm.campaign_id is not null
              and not coalesce(lc.last_sent > (select s.blocks_after from settings s), false) as eligible
     ) ok
     -- The reasons as bits (bit k-1 for the k-th code of blocking_reason_codes()): the
-    -- kept static ones (gate_state.scored_mask) and those read at as_of or from the
-    -- search. An eligible record has none.
+    -- kept static ones (gate_state.scored_mask), those of the score and band, and those
+    -- read at as_of or from the search. An eligible record has none.
     cross join lateral (
       select g.scored_mask
-             | case when g.bit_score < (select s.bit_threshold from settings s) then 8 else 0 end
+             | case when sc.bit_score < (select s.bit_threshold from settings s) then 8 else 0 end
+             | case when sc.band < 3 then 8192 else 0 end
              -- No address for any matching campaign: the email contact is missing and an
              -- email campaign matches (or no LinkedIn one does, as before channels).
              | case when g.filled_slots > 0 and g.contact_person_id is null and cm.campaign_id is null
@@ -423,7 +427,7 @@ as $$
                     order by c.k) as reasons
       offset 0
     ) rs
-   where g.bit_score is not null
+   where g.scored
      and outreach.checked_time(candidates_scored.as_of, 'as_of') is not null
 $$;
 comment on function outreach.candidates_scored(timestamptz) is

@@ -83,7 +83,7 @@ reset enable_memoize;
 
 -- The scored_mask column spells the reasons the row itself decides.
 select is((select count(*) from outreach.gate_state g
-            where g.bit_score is not null
+            where g.scored
               and g.scored_mask is distinct from
                   (select coalesce(sum(1 << (c.k::int - 1)), 0)::int
                      from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
@@ -107,7 +107,7 @@ select ok((select bool_and(campaign_id is null and 'no_matching_campaign' = any 
 -- The comparison can fail: a kept mask out of step shows.
 update outreach.campaigns set campaign_status = 'active';
 update outreach.bit_scores set band = 2 where outreach_id = (select oid from gen where score = 100 limit 1);
-update outreach.gate_state set band = null where outreach_id = (select oid from gen where score = 100 limit 1);
+update outreach.gate_score set band = null where outreach_id = (select oid from gen where score = 100 limit 1);
 select isnt(pg_temp.differing(), 0::bigint, 'a state row changed by hand makes the outputs differ');
 
 select * from finish();

@@ -2,11 +2,15 @@
 -- (outreach_private.gate_state_recomputed()) after every kind of write to every table
 -- that feeds it: inserts, updates and deletes, one row or many in one statement.
 begin;
-select plan(49);
+select plan(54);
 \ir ../fixtures.sql
 
 create function pg_temp.state(oid uuid) returns outreach.gate_state language sql stable as $$
   select g from outreach.gate_state g where g.outreach_id = oid
+$$;
+-- The kept score (gate_score, migration 000024).
+create function pg_temp.score(oid uuid) returns numeric language sql stable as $$
+  select s.bit_score from outreach.gate_score s where s.outreach_id = oid
 $$;
 
 select pg_temp.campaign();
@@ -19,7 +23,7 @@ select outreach.init_outreach(pg_temp.company('Bare'), gen_random_uuid()) as bar
 -- Inserts (spine through init_outreach, targets, people, slots, scores).
 select is((select count(*) from outreach.gate_state), (select count(*) from outreach.outreach), 'one state row per outreach record');
 select is(pg_temp.drift(), 0::bigint, 'inserts: kept state equals the recomputation');
-select is((pg_temp.state(:'r1')).bit_score, 60::numeric, '... the score is kept');
+select is(pg_temp.score(:'r1'), 60::numeric, '... the score is kept');
 select is((pg_temp.state(:'bare')).target_id, null, '... a record without a target has none');
 
 -- company_target.
@@ -47,17 +51,28 @@ update outreach.company_slot set person_id = null where outreach_id = :'r2';
 select is((pg_temp.state(:'r2')).filled_slots, 0::smallint, 'slots emptied: none filled in the state');
 select is(pg_temp.drift(), 0::bigint, 'slots updated');
 
--- bit_scores.
+-- bit_scores. A score change rewrites only the record's narrow gate_score row, in place
+-- (HOT: no index holds the score), never its state row.
+select g.ctid::text as r1_row from outreach.gate_state g where g.outreach_id = :'r1' \gset
+select pg_stat_get_xact_tuples_hot_updated('outreach.gate_score'::regclass) as hot_before \gset
 update outreach.bit_scores set score = 30, band = 2 where outreach_id = :'r1';
 select is(pg_temp.drift(), 0::bigint, 'a score updated');
+select is((select g.ctid::text from outreach.gate_state g where g.outreach_id = :'r1'), :'r1_row',
+          '... its state row is not written');
+select is(pg_stat_get_xact_tuples_hot_updated('outreach.gate_score'::regclass) - :hot_before, 1::bigint,
+          '... its gate_score row is updated in place (HOT)');
+select is(((pg_temp.state(:'r1')).scored, pg_temp.score(:'r1')), (true, 30::numeric), '... the new score is kept');
 delete from outreach.bit_scores where outreach_id = :'r2';
-select is((pg_temp.state(:'r2')).bit_score, null, 'a deleted score is gone from the state');
+select is(pg_temp.score(:'r2'), null, 'a deleted score is gone from the state');
+select is((pg_temp.state(:'r2')).scored, false, '... and the record is not scored any more');
 select is(pg_temp.drift(), 0::bigint, 'a score deleted');
 insert into outreach.bit_scores (outreach_id, score, band) values (:'r3', 90, 4)
 on conflict (outreach_id) do update set score = excluded.score;
 select is(pg_temp.drift(), 0::bigint, 'a score inserted');
+select is((pg_temp.state(:'r3')).scored, true, '... the record is scored');
 update outreach.bit_scores set outreach_id = :'r2' where outreach_id = :'r3';
-select ok((pg_temp.state(:'r3')).bit_score is null and (pg_temp.state(:'r2')).bit_score = 90, 'a score moved to another record');
+select ok(pg_temp.score(:'r3') is null and pg_temp.score(:'r2') = 90
+          and not (pg_temp.state(:'r3')).scored and (pg_temp.state(:'r2')).scored, 'a score moved to another record');
 select is(pg_temp.drift(), 0::bigint, 'a score moved');
 
 -- upstream_status and hub_registry.
