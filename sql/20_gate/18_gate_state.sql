@@ -44,11 +44,14 @@
 -- (plan_cache_mode = force_custom_plan: a generic plan, made for arrays of ten, could
 -- join an array to the state by a nested loop too). test/sql/lint/transition_joins
 -- checks the trigger functions' text for it. The score and send triggers (the most
--- frequent writes) update the state from their arrays sorted by outreach_id through a
--- nested loop over the key (enable_hashjoin and enable_mergejoin off in those
--- functions; jit off, since the disabled paths' cost would trigger it): the UPDATE locks
--- the rows in key order as it goes, so it needs no locking pass of its own
--- (lock_gate_state), which read every row twice. With only hash joins off, a batch of a
+-- frequent writes) update their rows from arrays sorted by outreach_id through a nested
+-- loop over the key (enable_hashjoin and enable_mergejoin off in those functions; jit
+-- off, since the disabled paths' cost would trigger it). The send trigger's UPDATE locks
+-- the state rows in key order as it goes, so it needs no locking pass of its own
+-- (lock_gate_state), which read every row twice; the score trigger writes gate_score
+-- rows that way, and takes a locking pass only for the state rows of scores added or
+-- removed (its filter on `scored` alone could let the planner scan the state first, in
+-- table order). With only hash joins off, a batch of a
 -- few thousand (a bulk promote's sends, a batch of events) was planned as a merge join
 -- that read and sorted the whole state (95k rows: half the trigger's time); key probes
 -- cost O(batch), whatever the table's size.
@@ -241,6 +244,83 @@ $$;
 comment on function outreach_private.lock_gate_state(uuid[], boolean) is
   'Locks the gate state rows of the given records in outreach_id order (when there are several, or always).';
 
+-- The rows of some records (NULL: every record) made equal to their recomputation: the
+-- spine trigger's new records and refresh_gate_state(), which locks both tables first.
+create or replace function outreach_private.rebuild_gate_rows(outreach_ids uuid[])
+returns bigint
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_custom_plan  -- `outreach_ids is null` folded: key probes for a list
+as $$
+declare
+  n bigint;
+begin
+  -- The recomputation once (every record, or the given ones), then each table made equal
+  -- to it: rows added, changed where they differ, removed where the recomputation has
+  -- none. Returns how many records had a row of either table written.
+  with r as materialized (
+    select * from outreach_private.gate_state_recomputed() where outreach_ids is null
+    union all
+    select * from outreach_private.gate_state_of(outreach_ids) where outreach_ids is not null
+  ),
+  state_gone as (
+    delete from outreach.gate_state g
+     where (outreach_ids is null or g.outreach_id = any (outreach_ids))
+       and not exists (select 1 from r where r.outreach_id = g.outreach_id)
+    returning g.outreach_id
+  ),
+  state_set as (
+    insert into outreach.gate_state as g (scored, outreach_id, sovereign_company_id, spine_status, target_id, domain,
+                                          email_pattern, target_status, industry_key, employee_count, filled_slots,
+                                          domain_suppressed, contact_person_id, contact_slot, contact_email,
+                                          contact_li_person_id, contact_li_slot, contact_linkedin_url, upstream_passed,
+                                          last_sent, queued_sends)
+    select r.bit_score is not null, r.outreach_id, r.sovereign_company_id, r.spine_status, r.target_id, r.domain,
+           r.email_pattern, r.target_status, r.industry_key, r.employee_count, r.filled_slots,
+           r.domain_suppressed, r.contact_person_id, r.contact_slot, r.contact_email,
+           r.contact_li_person_id, r.contact_li_slot, r.contact_linkedin_url, r.upstream_passed,
+           r.last_sent, r.queued_sends
+      from r
+        on conflict (outreach_id) do update
+       set scored = excluded.scored, sovereign_company_id = excluded.sovereign_company_id,
+           spine_status = excluded.spine_status, target_id = excluded.target_id, domain = excluded.domain,
+           email_pattern = excluded.email_pattern, target_status = excluded.target_status,
+           industry_key = excluded.industry_key, employee_count = excluded.employee_count,
+           filled_slots = excluded.filled_slots, domain_suppressed = excluded.domain_suppressed,
+           contact_person_id = excluded.contact_person_id, contact_slot = excluded.contact_slot,
+           contact_email = excluded.contact_email, contact_li_person_id = excluded.contact_li_person_id,
+           contact_li_slot = excluded.contact_li_slot, contact_linkedin_url = excluded.contact_linkedin_url,
+           upstream_passed = excluded.upstream_passed, last_sent = excluded.last_sent,
+           queued_sends = excluded.queued_sends
+     where row(g.*) is distinct from row(excluded.*)
+    returning g.outreach_id
+  ),
+  score_gone as (
+    delete from outreach.gate_score s
+     where (outreach_ids is null or s.outreach_id = any (outreach_ids))
+       and not exists (select 1 from r where r.outreach_id = s.outreach_id and r.bit_score is not null)
+    returning s.outreach_id
+  ),
+  score_set as (
+    insert into outreach.gate_score as s (outreach_id, bit_score, score_tier, band)
+    select r.outreach_id, r.bit_score, r.score_tier, r.band
+      from r
+     where r.bit_score is not null
+        on conflict (outreach_id) do update
+       set bit_score = excluded.bit_score, score_tier = excluded.score_tier, band = excluded.band
+     where (s.bit_score, s.score_tier, s.band) is distinct from (excluded.bit_score, excluded.score_tier, excluded.band)
+    returning s.outreach_id
+  )
+  select count(*) into n
+    from (select x.outreach_id from state_gone x union select x.outreach_id from state_set x
+          union select x.outreach_id from score_gone x union select x.outreach_id from score_set x) w;
+  return n;
+end
+$$;
+comment on function outreach_private.rebuild_gate_rows(uuid[]) is
+  'Makes the gate state and gate_score rows of the given records (NULL: every record) equal to their recomputation, without a table lock; returns how many records had a row written. Called by the spine trigger and refresh_gate_state().';
+
 --------------------------------------------------------------------------------
 -- The triggers.
 --------------------------------------------------------------------------------
@@ -304,28 +384,9 @@ begin
     select array_agg(n.outreach_id) into ids from new_rows n;
   end if;
   if ids is not null then
-    -- The state row, then (for a record scored in the same statement, through a CTE) its score.
-    with r as materialized (
-      select * from outreach_private.gate_state_of(ids)
-    ), state as (
-      insert into outreach.gate_state (scored, outreach_id, sovereign_company_id, spine_status, target_id, domain,
-                                       email_pattern, target_status, industry_key, employee_count, filled_slots,
-                                       domain_suppressed, contact_person_id, contact_slot, contact_email,
-                                       contact_li_person_id, contact_li_slot, contact_linkedin_url, upstream_passed,
-                                       last_sent, queued_sends)
-      select r.bit_score is not null, r.outreach_id, r.sovereign_company_id, r.spine_status, r.target_id, r.domain,
-             r.email_pattern, r.target_status, r.industry_key, r.employee_count, r.filled_slots,
-             r.domain_suppressed, r.contact_person_id, r.contact_slot, r.contact_email,
-             r.contact_li_person_id, r.contact_li_slot, r.contact_linkedin_url, r.upstream_passed,
-             r.last_sent, r.queued_sends
-        from r
-          on conflict (outreach_id) do nothing
-    )
-    insert into outreach.gate_score (outreach_id, bit_score, score_tier, band)
-    select r.outreach_id, r.bit_score, r.score_tier, r.band
-      from r
-     where r.bit_score is not null
-        on conflict (outreach_id) do nothing;
+    -- Their rows from scratch: the state row and, for a record scored in the same
+    -- statement (through a CTE), its score.
+    perform outreach_private.rebuild_gate_rows(ids);
   end if;
   return null;
 end
@@ -728,72 +789,11 @@ volatile
 security definer  -- the state is written only by the hub
 set search_path = ''
 as $$
-declare
-  n bigint;
 begin
   -- Readers go on; trigger writes of the state wait until this transaction ends, and
   -- the next statements see every writer that held it before.
   lock table outreach.gate_state, outreach.gate_score in exclusive mode;
-  -- The recomputation once (every record, or the given ones), then each table made equal
-  -- to it: rows added, changed where they differ, removed where the recomputation has
-  -- none. Returns how many records had a row of either table written.
-  with r as materialized (
-    select * from outreach_private.gate_state_recomputed() where outreach_ids is null
-    union all
-    select * from outreach_private.gate_state_of(outreach_ids) where outreach_ids is not null
-  ),
-  state_gone as (
-    delete from outreach.gate_state g
-     where (outreach_ids is null or g.outreach_id = any (outreach_ids))
-       and not exists (select 1 from r where r.outreach_id = g.outreach_id)
-    returning g.outreach_id
-  ),
-  state_set as (
-    insert into outreach.gate_state as g (scored, outreach_id, sovereign_company_id, spine_status, target_id, domain,
-                                          email_pattern, target_status, industry_key, employee_count, filled_slots,
-                                          domain_suppressed, contact_person_id, contact_slot, contact_email,
-                                          contact_li_person_id, contact_li_slot, contact_linkedin_url, upstream_passed,
-                                          last_sent, queued_sends)
-    select r.bit_score is not null, r.outreach_id, r.sovereign_company_id, r.spine_status, r.target_id, r.domain,
-           r.email_pattern, r.target_status, r.industry_key, r.employee_count, r.filled_slots,
-           r.domain_suppressed, r.contact_person_id, r.contact_slot, r.contact_email,
-           r.contact_li_person_id, r.contact_li_slot, r.contact_linkedin_url, r.upstream_passed,
-           r.last_sent, r.queued_sends
-      from r
-        on conflict (outreach_id) do update
-       set scored = excluded.scored, sovereign_company_id = excluded.sovereign_company_id,
-           spine_status = excluded.spine_status, target_id = excluded.target_id, domain = excluded.domain,
-           email_pattern = excluded.email_pattern, target_status = excluded.target_status,
-           industry_key = excluded.industry_key, employee_count = excluded.employee_count,
-           filled_slots = excluded.filled_slots, domain_suppressed = excluded.domain_suppressed,
-           contact_person_id = excluded.contact_person_id, contact_slot = excluded.contact_slot,
-           contact_email = excluded.contact_email, contact_li_person_id = excluded.contact_li_person_id,
-           contact_li_slot = excluded.contact_li_slot, contact_linkedin_url = excluded.contact_linkedin_url,
-           upstream_passed = excluded.upstream_passed, last_sent = excluded.last_sent,
-           queued_sends = excluded.queued_sends
-     where row(g.*) is distinct from row(excluded.*)
-    returning g.outreach_id
-  ),
-  score_gone as (
-    delete from outreach.gate_score s
-     where (outreach_ids is null or s.outreach_id = any (outreach_ids))
-       and not exists (select 1 from r where r.outreach_id = s.outreach_id and r.bit_score is not null)
-    returning s.outreach_id
-  ),
-  score_set as (
-    insert into outreach.gate_score as s (outreach_id, bit_score, score_tier, band)
-    select r.outreach_id, r.bit_score, r.score_tier, r.band
-      from r
-     where r.bit_score is not null
-        on conflict (outreach_id) do update
-       set bit_score = excluded.bit_score, score_tier = excluded.score_tier, band = excluded.band
-     where (s.bit_score, s.score_tier, s.band) is distinct from (excluded.bit_score, excluded.score_tier, excluded.band)
-    returning s.outreach_id
-  )
-  select count(*) into n
-    from (select x.outreach_id from state_gone x union select x.outreach_id from state_set x
-          union select x.outreach_id from score_gone x union select x.outreach_id from score_set x) w;
-  return n;
+  return outreach_private.rebuild_gate_rows(outreach_ids);
 end
 $$;
 comment on function outreach.refresh_gate_state(uuid[]) is

@@ -1,8 +1,8 @@
 -- Quality gate: the plan settings that hot statements depend on.
 --
--- 1. The score and send triggers update the state through a nested loop over their
---    arrays sorted by outreach_id (sql/20_gate/18_gate_state.sql, "Plans"): the UPDATE
---    locks the rows in key order and costs one key probe per row of the batch, whatever
+-- 1. The score and send triggers update their rows (the state; gate_score) through a
+--    nested loop over their arrays sorted by outreach_id (sql/20_gate/18_gate_state.sql,
+--    "Plans"): the UPDATE locks the rows in key order and costs one key probe per row of the batch, whatever
 --    the table's size. Only with hash joins AND merge joins off: with hash joins alone
 --    off, a batch of a few thousand was planned as a merge join that read and sorted the
 --    whole state (a bulk promote's sends at 95k: half the send trigger's time).
