@@ -1,7 +1,7 @@
 -- SPEC §3 / §5 Roles: every pinned interface write works as outreach_hub_writer
 -- (the role upstream hubs and the sender use), triggers included; hub_reader writes none.
 begin;
-select plan(34);
+select plan(38);
 \ir ../fixtures.sql
 
 select pg_temp.campaign() as camp \gset
@@ -50,6 +50,11 @@ select lives_ok(format($$update outreach.bit_scores set score = 72, band = 4, pr
                 'the writer updates bit_scores'' pinned columns (the pressure class moves the contact)');
 select is((select contact_slot from outreach.company_target where target_id = :'tid'), 'CEO',
           'the summary follows the pressure class the writer set');
+select is((select (g.scored, s.bit_score, s.band) from outreach.gate_state g join outreach.gate_score s using (outreach_id)
+            where g.outreach_id = :'oid'), (true, 72::numeric, 4::smallint),
+          'the gate state and gate_score follow the writer''s scores');
+select throws_ok(format($$update outreach.gate_score set bit_score = 99 where outreach_id = %L$$, :'oid'), '42501', null,
+                 'the writer cannot write gate_score itself (derived, kept by the triggers)');
 -- DOL and blog
 select lives_ok(format($$insert into outreach.dol (outreach_id, ein, renewal_date, employer_contribution_change_pct)
                          values (%L, '123456789', date '2027-01-01', 12.5)$$, :'oid'), 'the writer inserts dol');
@@ -107,6 +112,10 @@ select throws_ok(format($$update outreach.send_log set send_status = 'delivered'
                  'hub_reader cannot update send_log');
 select throws_ok(format($$update outreach.upstream_status set status = 'FAIL' where outreach_id = %L$$, :'oid'), '42501', null,
                  'hub_reader cannot update upstream_status');
+select throws_ok(format($$update outreach.gate_score set bit_score = 99 where outreach_id = %L$$, :'oid'), '42501', null,
+                 'hub_reader cannot update gate_score');
+select throws_ok(format($$update outreach.gate_state set scored = false where outreach_id = %L$$, :'oid'), '42501', null,
+                 'hub_reader cannot update gate_state');
 reset role;
 
 select * from finish();
