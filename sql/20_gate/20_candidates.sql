@@ -292,7 +292,8 @@ as $$
   ),
   -- The matching grid. Whether a campaign matches a record depends only on where the
   -- record's score and size fall among the open campaigns' bounds, which of their
-  -- industries it has (if any), and which addresses it has. Those five, packed into one
+  -- industries it has (if any), and which addresses it has; whether it has filled slots
+  -- decides, with those, its no_contact_* reasons. These six, packed into one
   -- integer (the record's cell), decide its campaign: records of one cell share one
   -- search (Memoize, below), so the search runs once per cell (a few hundred at 1M
   -- records), not once per record.
@@ -348,45 +349,69 @@ as $$
                   else outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
              end as last_sent
     ) lc
-    -- The record's cell in the grid. `offset 0` keeps it one value the search below is
-    -- keyed by (else the search would be keyed by the five columns, as many as records).
+    -- What is computed once per record, in one step (`offset 0`: one node, whose two
+    -- values key the two cached lookups below, instead of the five columns they come from):
+    --   cell: the record's cell in the grid, and whether it has filled slots and which
+    --         addresses (the search below depends on nothing else);
+    --   own:  its reasons that do not depend on the search, as bits (bit k-1 for the k-th
+    --         code of blocking_reason_codes()): the kept static ones (scored_mask), the
+    --         score's and band's, and cooling-off at as_of.
     cross join lateral (
-      select ((width_bucket(sc.bit_score, (select gr.scores from grid gr))::bigint * (select gr.size_radix from grid gr)
-               + coalesce(width_bucket(g.employee_count::bigint, (select gr.sizes from grid gr)) + 1, 0))
-              * (select gr.industry_radix from grid gr)
-              + coalesce(array_position((select gr.industries from grid gr), g.industry_key), 0)) * 4
+      select (((width_bucket(sc.bit_score, (select gr.scores from grid gr))::bigint * (select gr.size_radix from grid gr)
+                + coalesce(width_bucket(g.employee_count::bigint, (select gr.sizes from grid gr)) + 1, 0))
+               * (select gr.industry_radix from grid gr)
+               + coalesce(array_position((select gr.industries from grid gr), g.industry_key), 0)) * 2
+              + coalesce(g.filled_slots > 0, false)::int) * 4
              + (g.contact_person_id is not null)::int * 2
-             + (g.contact_li_person_id is not null)::int as cell
+             + (g.contact_li_person_id is not null)::int as cell,
+             g.scored_mask
+             | case when sc.bit_score < (select s.bit_threshold from settings s) then 8 else 0 end
+             | case when sc.band < 3 then 8192 else 0 end
+             | case when lc.last_sent > (select s.blocks_after from settings s) then 64 else 0 end as own
       offset 0
     ) k
     -- The search, for a cell: the most specific matching campaign the record has an
     -- address for (an email contact for an email campaign, a profile for a LinkedIn one),
-    -- then priority, then oldest, then id, by its rank; and whether any email / LinkedIn
-    -- campaign matches at all (for the no_contact_* reasons). None matching reads as
-    -- NULLs. Keyed by the cell alone, the planner caches it (Memoize); a filter on the
-    -- record's own columns (v_ready's) still narrows the records searched.
+    -- then priority, then oldest, then id, by its rank; none matching reads as NULLs. And
+    -- the cell's reasons as bits: no_matching_campaign (2048) when no campaign matches;
+    -- no_contact_email (32) when the record has filled slots, no email contact, no
+    -- campaign it has an address for, and an email campaign (or no LinkedIn one) matches;
+    -- no_contact_profile (65536) when it has filled slots, no profile, no campaign it has
+    -- an address for, and a LinkedIn campaign matches. Keyed by the cell alone, the planner
+    -- caches it (Memoize); a filter on the record's own columns (v_ready's) still narrows
+    -- the records searched.
     cross join lateral (
       select rk.campaign_ids[m.best] as campaign_id, rk.sequence_ids[m.best] as sequence_id,
-             rk.channels[m.best] as channel, m.email_matches, m.linkedin_matches
+             rk.channels[m.best] as channel,
+             case when m.has_slots and not m.has_email and m.best is null
+                       and (coalesce(m.email_matches, false) or not coalesce(m.linkedin_matches, false))
+                  then 32 else 0 end
+             | case when not coalesce(m.email_matches or m.linkedin_matches, false) then 2048 else 0 end
+             | case when m.has_slots and not m.has_profile and m.best is null and coalesce(m.linkedin_matches, false)
+                  then 65536 else 0 end as mask
         from ranked rk
         cross join (
           select min(oc.ord) filter (where case oc.channel when 'linkedin' then d.has_profile else d.has_email end) as best,
                  bool_or(oc.channel = 'email') as email_matches,
-                 bool_or(oc.channel = 'linkedin') as linkedin_matches
+                 bool_or(oc.channel = 'linkedin') as linkedin_matches,
+                 d.has_slots, d.has_email, d.has_profile
             from grid gr
             -- The cell unpacked (NULL: no size / none of the industries).
             cross join lateral (
               select k.cell % 2 = 1 as has_profile,
                      k.cell / 2 % 2 = 1 as has_email,
-                     nullif(k.cell / 4 % gr.industry_radix, 0) as industry_at,
-                     nullif(k.cell / 4 / gr.industry_radix % gr.size_radix, 0) - 1 as size_at,
-                     k.cell / 4 / gr.industry_radix / gr.size_radix as score_at
+                     k.cell / 4 % 2 = 1 as has_slots,
+                     nullif(k.cell / 8 % gr.industry_radix, 0) as industry_at,
+                     nullif(k.cell / 8 / gr.industry_radix % gr.size_radix, 0) - 1 as size_at,
+                     k.cell / 8 / gr.industry_radix / gr.size_radix as score_at
             ) d
-            cross join open_campaigns oc
-           where d.score_at >= array_position(gr.scores, oc.min_score)
+            -- (A left join: the cell's own flags survive when no campaign matches.)
+            left join open_campaigns oc
+              on d.score_at >= array_position(gr.scores, oc.min_score)
              and (oc.industries is null or gr.industries[d.industry_at] = any (oc.industries))
              and (oc.min_employees is null or d.size_at >= array_position(gr.sizes, oc.min_employees::bigint))
              and (oc.max_employees is null or d.size_at < array_position(gr.sizes, oc.max_employees::bigint + 1))
+           group by d.has_slots, d.has_email, d.has_profile
         ) m
       offset 0
     ) cm
@@ -397,33 +422,13 @@ as $$
              and cm.campaign_id is not null
              and not coalesce(lc.last_sent > (select s.blocks_after from settings s), false) as eligible
     ) ok
-    -- The reasons as bits (bit k-1 for the k-th code of blocking_reason_codes()): the
-    -- kept static ones (gate_state.scored_mask), those of the score and band, and those
-    -- read at as_of or from the search. An eligible record has none.
-    cross join lateral (
-      select g.scored_mask
-             | case when sc.bit_score < (select s.bit_threshold from settings s) then 8 else 0 end
-             | case when sc.band < 3 then 8192 else 0 end
-             -- No address for any matching campaign: the email contact is missing and an
-             -- email campaign matches (or no LinkedIn one does, as before channels).
-             | case when g.filled_slots > 0 and g.contact_person_id is null and cm.campaign_id is null
-                     and (coalesce(cm.email_matches, false) or not coalesce(cm.linkedin_matches, false))
-                    then 32 else 0 end
-             | case when lc.last_sent > (select s.blocks_after from settings s) then 64 else 0 end
-             | case when not coalesce(cm.email_matches or cm.linkedin_matches, false) then 2048 else 0 end
-             -- A LinkedIn campaign matches, no campaign the record has an address for
-             -- does, and no slotted person has a usable profile.
-             | case when g.filled_slots > 0 and g.contact_li_person_id is null and cm.campaign_id is null
-                     and coalesce(cm.linkedin_matches, false)
-                    then 65536 else 0 end as mask
-      offset 0
-    ) rm
-    -- The bits spelt out, in code order: keyed by the mask alone, so each distinct mask
-    -- is spelt once (Memoize), not once per record.
+    -- The reasons spelt out, in code order: the record's own bits and its cell's. Keyed by
+    -- those two values, each distinct pair is spelt once (Memoize), not once per record.
+    -- An eligible record has none.
     cross join lateral (
       select array(select c.code
                      from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
-                    where rm.mask & (1 << (c.k::int - 1)) <> 0
+                    where (k.own | cm.mask) & (1 << (c.k::int - 1)) <> 0
                     order by c.k) as reasons
       offset 0
     ) rs
