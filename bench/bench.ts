@@ -5,7 +5,7 @@
  * server or an embedded one, then measures:
  *   1. full candidates() evaluation, server side (EXPLAIN ANALYZE, all rows produced) and
  *      fetched by the client, min/median of R runs (server side after one untimed run);
- *      the same for v_ready; both side by side
+ *      the same for v_ready; both side by side, call for call in turns,
  *      with the baseline (bench/baseline.sql: candidates() before the kept gate state,
  *      loaded into the bench database as bench_baseline.candidates), whose output must be
  *      the same; the plans in bench/explain/gate-*-<N>-pg<major>.txt;
@@ -141,21 +141,28 @@ try {
 
   // 1. Full evaluation, side by side with the baseline (candidates() before the kept state).
   await sql.unsafe(readFileSync(path.join("bench", "baseline.sql"), "utf8")).simple();
-  const serverMs = async (query: string): Promise<number[]> => {
-    const out: number[] = [];
-    await sql.unsafe(`explain (analyze, timing off) ${query}`); // warm-up, not timed
+  const serverCall = async (query: string): Promise<number> => {
+    const plan = await sql.unsafe(`explain (analyze, timing off, format json) ${query}`);
+    const j = (plan[0] as Record<string, { "Execution Time": number; "Planning Time": number }[]>)["QUERY PLAN"]?.[0];
+    return j ? j["Execution Time"] + j["Planning Time"] : Number.NaN;
+  };
+  // The kept state's query and the baseline's in turns (after one untimed call of each):
+  // each ratio is read over the same minutes, so a box whose speed drifts (CPU steal on a
+  // shared host) does not favour whichever of the two ran in its faster stretch.
+  const serverPairs = async (query: string, baseline: string): Promise<[number[], number[]]> => {
+    await serverCall(query);
+    await serverCall(baseline);
+    const ours: number[] = [];
+    const theirs: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const plan = await sql.unsafe(`explain (analyze, timing off, format json) ${query}`);
-      const j = (plan[0] as Record<string, { "Execution Time": number; "Planning Time": number }[]>)["QUERY PLAN"]?.[0];
-      if (j) out.push(j["Execution Time"] + j["Planning Time"]);
+      ours.push(await serverCall(query));
+      theirs.push(await serverCall(baseline));
     }
-    return out;
+    return [ours, theirs];
   };
   const minMed = (xs: number[]) => ({ min: Math.min(...xs), median: median(xs) });
-  const server = await serverMs(`select * from outreach.candidates(now())`);
-  const baselineServer = await serverMs(`select * from bench_baseline.candidates(now())`);
-  const ready = await serverMs(`select * from outreach.v_ready`);
-  const baselineReady = await serverMs(`select * from bench_baseline.candidates(now()) where eligible`);
+  const [server, baselineServer] = await serverPairs(`select * from outreach.candidates(now())`, `select * from bench_baseline.candidates(now())`);
+  const [ready, baselineReady] = await serverPairs(`select * from outreach.v_ready`, `select * from bench_baseline.candidates(now()) where eligible`);
   const [diff] = await sql<{ n: number }[]>`
     select (select count(*) from (select * from outreach.candidates(now()) except all
                                   select * from bench_baseline.candidates(now())) a)::int
