@@ -144,7 +144,8 @@ try {
   const serverCall = async (query: string): Promise<number> => {
     const plan = await sql.unsafe(`explain (analyze, timing off, format json) ${query}`);
     const j = (plan[0] as Record<string, { "Execution Time": number; "Planning Time": number }[]>)["QUERY PLAN"]?.[0];
-    return j ? j["Execution Time"] + j["Planning Time"] : Number.NaN;
+    if (!j) throw new Error(`bench: EXPLAIN gave no timing for ${query}`);
+    return j["Execution Time"] + j["Planning Time"];
   };
   // The kept state's query and the baseline's in turns (after one untimed call of each):
   // each ratio is read over the same minutes, so a box whose speed drifts (CPU steal on a
