@@ -110,11 +110,12 @@ begin
     with evaluated as materialized (
       -- Every scored record once (candidates_scored(), the part of candidates() with the
       -- campaign search): one scan serves the pick and the log. Only an eligible row keeps
-      -- its details and only a blocked one its reasons (the function is inlined, so what
-      -- is not kept is not computed). A dry run logs nothing and keeps the eligible rows
-      -- alone. The unscored records (never eligible) are only counted, in tally.
-      select c.eligible, c.score_tier in ('HOT', 'BURNING') as hot,
-             case when not c.eligible then c.blocking_reasons end as blocking_reasons,
+      -- its details; every row keeps its reasons as bits (reason_bits, 0 when eligible),
+      -- which tally counts and spells once per distinct set (the function is inlined, so
+      -- what is not kept is not computed: no record's reasons are spelt here). A dry run
+      -- logs nothing and keeps the eligible rows alone. The unscored records (never
+      -- eligible) are only counted, in tally.
+      select c.eligible, c.score_tier in ('HOT', 'BURNING') as hot, c.reason_bits,
              case when c.eligible then c.outreach_id end as outreach_id,
              case when c.eligible then c.target_id end as target_id,
              case when c.eligible then c.sovereign_company_id end as sovereign_company_id,
@@ -243,11 +244,13 @@ begin
        where o.outreach_id = q.outreach_id and o.status = 'INIT'
     ), tally as (
       -- One pass over the evaluation: records grouped by what decided them (a few hundred
-      -- distinct reason lists, not one row per record and reason).
-      select v.blocking_reasons, v.eligible, v.hot, count(*) as records
-        from evaluated v
-       where not promote.dry_run
-       group by v.blocking_reasons, v.eligible, v.hot
+      -- distinct sets of reasons, not one row per record and reason), grouped by their
+      -- bits and each set spelt once.
+      select outreach_private.reasons_of(v.bits) as blocking_reasons, v.eligible, v.hot, v.records
+        from (select e.reason_bits as bits, e.eligible, e.hot, count(*) as records
+                from evaluated e
+               where not promote.dry_run
+               group by e.reason_bits, e.eligible, e.hot) v
       union all
       -- The rest of candidates(): the unscored records (never eligible, never HOT: no
       -- score), counted by their reasons.

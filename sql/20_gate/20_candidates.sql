@@ -91,7 +91,38 @@ exception when undefined_function then null;
 end
 $$;
 
--- candidates() in two parts, by whether the record is scored.
+-- The two parts grew a column (reason_bits): drop the old ones first.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_proc p
+              where p.oid = 'outreach.candidates_scored(timestamptz)'::regprocedure
+                and not ('reason_bits' = any (p.proargnames))) then
+    drop function outreach.candidates_scored(timestamptz);
+    drop function outreach.candidates_unscored(timestamptz);
+  end if;
+exception when undefined_function then null;
+end
+$$;
+
+-- A set of blocking reasons as bits (bit k-1 set for the k-th code of
+-- blocking_reason_codes()) spelt out, in code order.
+create or replace function outreach_private.reasons_of(bits int)
+returns text[]
+language sql
+immutable
+parallel safe
+as $$
+  select array(select c.code
+                 from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
+                where reasons_of.bits & (1 << (c.k::int - 1)) <> 0
+                order by c.k)
+$$;
+comment on function outreach_private.reasons_of(int) is
+  'Blocking reasons given as bits (bit k-1 for the k-th code of blocking_reason_codes()) spelt out in code order: what candidates() reports for a record whose reason_bits are these.';
+
+-- candidates() in two parts, by whether the record is scored. Each part also returns
+-- the record's reasons as bits (reason_bits, 0 when eligible): promote's evaluation log
+-- counts records by them, an integer, and spells each distinct set once.
 create or replace function outreach.candidates_unscored(as_of timestamptz default now())
 returns table (
   outreach_id          uuid,
@@ -111,7 +142,8 @@ returns table (
   eligible             boolean,
   blocking_reasons     text[],
   channel              text,
-  primary_linkedin_url text
+  primary_linkedin_url text,
+  reason_bits          int
 )
 language sql
 stable
@@ -144,7 +176,9 @@ as $$
          case when g.last_sent is not null and lc.last_sent > (select s.blocks_after from settings s)
               then g.unscored_reasons[:ins.after] || 'cooling_off'::text || g.unscored_reasons[ins.after + 1:]
               else g.unscored_reasons end,
-         null::text, null::text
+         null::text, null::text,
+         g.unscored_mask | case when g.last_sent is not null and lc.last_sent > (select s.blocks_after from settings s)
+                                then 64 else 0 end
     from outreach.gate_state g
     -- Last message actually sent to the company, whatever its status became. One dated
     -- after as_of counts too (a sender's fast clock, an as_of in the past): any message
@@ -211,11 +245,7 @@ as $$
     union all
     select c.mask | 64, c.cooling from counts c where c.cooling > 0
   )
-  select array(select c.code
-                 from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
-                where split.mask & (1 << (c.k::int - 1)) <> 0
-                order by c.k),
-         split.records
+  select outreach_private.reasons_of(split.mask), split.records
     from split
 $$;
 comment on function outreach_private.unscored_tally(timestamptz) is
@@ -240,7 +270,8 @@ returns table (
   eligible             boolean,
   blocking_reasons     text[],
   channel              text,
-  primary_linkedin_url text
+  primary_linkedin_url text,
+  reason_bits          int
 )
 language sql
 stable
@@ -337,7 +368,8 @@ as $$
          ok.eligible,
          rs.reasons,
          cm.channel,
-         case when cm.channel = 'linkedin' then g.contact_linkedin_url end
+         case when cm.channel = 'linkedin' then g.contact_linkedin_url end,
+         k.own | cm.mask
     from outreach.gate_state g
     -- The score, tier and band (migration 000024: a narrow table, so a score change writes
     -- no state row). One row for every scored state row.
@@ -464,9 +496,17 @@ stable
 as $$
   -- Two parts over the kept state, split by whether the record is scored (each part's
   -- own function, so promote can count the unscored records without the campaign search).
-  select * from outreach.candidates_unscored(candidates.as_of)
+  select u.outreach_id, u.sovereign_company_id, u.target_id, u.domain, u.email_pattern, u.bit_score,
+         u.score_tier, u.primary_person_id, u.primary_slot, u.primary_email, u.last_contacted_at,
+         u.cooling_off_until, u.campaign_id, u.sequence_id, u.eligible, u.blocking_reasons, u.channel,
+         u.primary_linkedin_url
+    from outreach.candidates_unscored(candidates.as_of) u
   union all
-  select * from outreach.candidates_scored(candidates.as_of)
+  select s.outreach_id, s.sovereign_company_id, s.target_id, s.domain, s.email_pattern, s.bit_score,
+         s.score_tier, s.primary_person_id, s.primary_slot, s.primary_email, s.last_contacted_at,
+         s.cooling_off_until, s.campaign_id, s.sequence_id, s.eligible, s.blocking_reasons, s.channel,
+         s.primary_linkedin_url
+    from outreach.candidates_scored(candidates.as_of) s
 $$;
 comment on function outreach.candidates(timestamptz) is
   'The golden rule for every outreach record as of a moment: target, contact (chosen with the pressure class, as primary_contact), last contact, cooling-off, matching campaign, and the blocking reasons (eligible exactly when there are none; a BIT band below 3 blocks; a record with upstream status rows needs PASS from every hub before Outreach Execution; a suppressed target domain blocks). Campaigns are matched by channel: an email campaign needs a usable email contact, a LinkedIn campaign a usable profile (channel, primary_linkedin_url); no address for any matching campaign is no_contact_email or no_contact_profile. Set-based and inlinable.';
