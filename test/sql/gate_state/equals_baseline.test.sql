@@ -3,7 +3,7 @@
 -- returns, row for row and reason for reason, on a varied dataset built here, at
 -- several moments (as_of in the past, now, in the future).
 begin;
-select plan(15);
+select plan(18);
 \ir ../../../bench/baseline.sql
 
 select setseed(0.5);
@@ -120,6 +120,20 @@ select is(pg_temp.tally_differs(now() - interval '45 days'), 0::bigint, '... 45 
 select is(pg_temp.tally_differs(now() + interval '40 days'), 0::bigint, '... 40 days ahead');
 select ok((select count(*) from outreach_private.unscored_tally(now()) where 'cooling_off' = any (blocking_reasons)) > 0,
           'the tally has unscored records in cooling-off');
+
+-- Each part's reason_bits are its reasons as bits (what promote's log counts by): spelt by
+-- reasons_of they are blocking_reasons, and 0 exactly when the record is eligible.
+create function pg_temp.bits_differ(at timestamptz) returns bigint language sql stable as $$
+  select (select count(*) from outreach.candidates_scored(at) c
+           where outreach_private.reasons_of(c.reason_bits) is distinct from c.blocking_reasons
+              or (c.reason_bits = 0) is distinct from c.eligible)
+       + (select count(*) from outreach.candidates_unscored(at) u
+           where outreach_private.reasons_of(u.reason_bits) is distinct from u.blocking_reasons
+              or u.reason_bits = 0)
+$$;
+select is(pg_temp.bits_differ(now()), 0::bigint, 'reason_bits spell blocking_reasons in both parts, 0 exactly when eligible');
+select is(pg_temp.bits_differ(now() - interval '45 days'), 0::bigint, '... 45 days back');
+select is(pg_temp.bits_differ(now() + interval '40 days'), 0::bigint, '... 40 days ahead');
 
 -- promote's evaluation log (scored part evaluated, unscored part tallied) is the funnel of
 -- candidates() at the same moment: records, eligible and every reason's count.
