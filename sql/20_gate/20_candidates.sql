@@ -79,28 +79,21 @@ $$;
 comment on function outreach.last_contact_before(uuid, timestamptz) is
   'The latest sent_at of a record''s messages strictly before a moment (NULL when none): candidates()'' last contact when the kept latest one is too far after as_of to count. 22004/22023 for an unusable before.';
 
--- The row type grew (channel, primary_linkedin_url): drop the old one first.
+-- Row types that grew drop the old function first (CREATE OR REPLACE cannot change one):
+-- candidates() gained channel and primary_linkedin_url, its two parts reason_bits.
 do $$
+declare
+  f record;
 begin
-  if exists (select 1 from pg_catalog.pg_proc p
-              where p.oid = 'outreach.candidates(timestamptz)'::regprocedure
-                and not ('primary_linkedin_url' = any (p.proargnames))) then
-    drop function outreach.candidates(timestamptz);
-  end if;
-exception when undefined_function then null;
-end
-$$;
-
--- The two parts grew a column (reason_bits): drop the old ones first.
-do $$
-begin
-  if exists (select 1 from pg_catalog.pg_proc p
-              where p.oid = 'outreach.candidates_scored(timestamptz)'::regprocedure
-                and not ('reason_bits' = any (p.proargnames))) then
-    drop function outreach.candidates_scored(timestamptz);
-    drop function outreach.candidates_unscored(timestamptz);
-  end if;
-exception when undefined_function then null;
+  for f in select * from (values ('outreach.candidates(timestamptz)', 'primary_linkedin_url'),
+                                 ('outreach.candidates_scored(timestamptz)', 'reason_bits'),
+                                 ('outreach.candidates_unscored(timestamptz)', 'reason_bits')) v(sig, col)
+  loop
+    if exists (select 1 from pg_catalog.pg_proc p
+                where p.oid = to_regprocedure(f.sig) and not (f.col = any (p.proargnames))) then
+      execute format('drop function %s', f.sig);
+    end if;
+  end loop;
 end
 $$;
 
