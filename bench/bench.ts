@@ -173,9 +173,13 @@ try {
     full_ms: minMed(server),
     baseline_full_ms: minMed(baselineServer),
     full_speedup: median(baselineServer) / median(server),
+    // Each timed pair's own ratio (the two calls ran one after the other): the spread of
+    // the ratio within the run, which the medians alone hide.
+    full_pair_ratios: server.map((t, i) => +(baselineServer[i]! / t).toFixed(2)),
     v_ready_ms: minMed(ready),
     baseline_v_ready_ms: minMed(baselineReady),
     v_ready_speedup: median(baselineReady) / median(ready),
+    v_ready_pair_ratios: ready.map((t, i) => +(baselineReady[i]! / t).toFixed(2)),
     rows_differing_from_baseline: diff?.n,
   };
   {
@@ -421,7 +425,9 @@ try {
   const cl = result.claims as { per_second: number; claimed: number };
   const gs = result.gate_state as {
     full_ms: { min: number; median: number }; baseline_full_ms: { min: number; median: number }; full_speedup: number;
+    full_pair_ratios: number[];
     v_ready_ms: { min: number; median: number }; baseline_v_ready_ms: { min: number; median: number }; v_ready_speedup: number;
+    v_ready_pair_ratios: number[];
     rows_differing_from_baseline: number;
   };
   type WriteRounds = { rows: number; without_gate_ms: number; with_gate_ms: number; ratio: number; rounds_ms: { off: number[]; on: number[] } };
@@ -434,11 +440,12 @@ try {
   const p100 = result.promote_100 as { ms: { min: number; median: number; max: number }; calls: number };
   const roundRatios = (w: WriteRounds) => w.rounds_ms.on.map((on, i) => (on / (w.rounds_ms.off[i] ?? on)).toFixed(2)).join(", ");
   const mm = (x: { min: number; median: number }) => `${x.min.toFixed(1)} / ${x.median.toFixed(1)} ms`;
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
   t.push(
     ["full candidates(), server (min / median)", `${fe.server_ms.min.toFixed(0)} / ${fe.server_ms.median.toFixed(0)} ms`],
-    ["  baseline (recomputed), server (min / median)", `${mm(gs.baseline_full_ms)} (${gs.full_speedup.toFixed(1)}× slower)`],
+    ["  baseline (recomputed), server (min / median)", `${mm(gs.baseline_full_ms)} (${gs.full_speedup.toFixed(1)}× slower; pairs ${spread(gs.full_pair_ratios)}×)`],
     ["v_ready, server (min / median)", mm(gs.v_ready_ms)],
-    ["  baseline (recomputed), server (min / median)", `${mm(gs.baseline_v_ready_ms)} (${gs.v_ready_speedup.toFixed(1)}× slower)`],
+    ["  baseline (recomputed), server (min / median)", `${mm(gs.baseline_v_ready_ms)} (${gs.v_ready_speedup.toFixed(1)}× slower; pairs ${spread(gs.v_ready_pair_ratios)}×)`],
     ["rows differing from the baseline", `${gs.rows_differing_from_baseline}`],
     ["full candidates(), fetched by client (min / median)", `${fe.fetched_ms.min.toFixed(0)} / ${fe.fetched_ms.median.toFixed(0)} ms`],
     ["one company via v_candidates (p50 / p99)", `${oc.p50.toFixed(2)} / ${oc.p99.toFixed(2)} ms`],
