@@ -164,14 +164,11 @@ as $$
          null::numeric, null::text, g.contact_person_id, g.contact_slot, g.contact_email,
          lc.last_sent, lc.last_sent + (select s.cooling_off from settings s),
          null::uuid, null::uuid, false,
-         -- (`g.last_sent is not null` first: most records were never sent anything, and a
-         -- false stops the AND where the NULL of lc's CASE would not.)
-         case when g.last_sent is not null and lc.last_sent > (select s.blocks_after from settings s)
+         case when co.cooling
               then g.unscored_reasons[:ins.after] || 'cooling_off'::text || g.unscored_reasons[ins.after + 1:]
               else g.unscored_reasons end,
          null::text, null::text,
-         g.unscored_mask | case when g.last_sent is not null and lc.last_sent > (select s.blocks_after from settings s)
-                                then 64 else 0 end
+         g.unscored_mask | case when co.cooling then 64 else 0 end
     from outreach.gate_state g
     -- Last message actually sent to the company, whatever its status became. One dated
     -- after as_of counts too (a sender's fast clock, an as_of in the past): any message
@@ -184,6 +181,12 @@ as $$
                   else outreach.last_contact_before(g.outreach_id, (select s.counted_before from settings s))
              end as last_sent
     ) lc
+    -- Whether the record is in cooling-off at as_of (`g.last_sent is not null` first: most
+    -- records were never sent anything, and a false stops the AND where the NULL of lc's
+    -- CASE would not).
+    cross join lateral (
+      select g.last_sent is not null and lc.last_sent > (select s.blocks_after from settings s) as cooling
+    ) co
     -- Where cooling_off goes: after bit_below_threshold (always there for an unscored
     -- record) and the contact reason that follows it, if any.
     cross join lateral (
@@ -450,6 +453,8 @@ as $$
     -- The reasons spelt out, in code order: the record's own bits and its cell's. Keyed by
     -- those two values, each distinct pair is spelt once (Memoize), not once per record.
     -- An eligible record has none.
+    -- (outreach_private.reasons_of spells bits the same way; it is not called here, since
+    -- an inlined candidates() runs with the reader's rights, who may not use that schema.)
     cross join lateral (
       select array(select c.code
                      from unnest(outreach.blocking_reason_codes()) with ordinality c(code, k)
