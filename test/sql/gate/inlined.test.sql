@@ -1,7 +1,7 @@
 -- candidates() is inlined: a filter on outreach_id reaches the index (no function scan)
 -- of the kept gate state, the one table it reads per record.
 begin;
-select plan(4);
+select plan(5);
 \ir ../fixtures.sql
 
 select pg_temp.campaign();
@@ -24,6 +24,12 @@ select matches(pg_temp.plan_of(format('select * from outreach.v_candidates where
 select matches(pg_temp.plan_of(format('select * from outreach.v_candidates where outreach_id = %L', :'r')),
                'Index Cond: \(outreach_id = ', 'the outreach_id filter becomes an index condition');
 select is((select count(*)::int from outreach.v_candidates where outreach_id = :'r'), 1, 'and it returns the record');
+-- The unscored part is pulled up into candidates(): its rows come straight from the scan,
+-- with no Subquery Scan projecting each of them again (candidates_unscored() has no CTE,
+-- which would block the pull-up).
+reset enable_seqscan;
+select unalike(pg_temp.plan_of('select * from outreach.candidates(now())'),
+               '%Subquery Scan on u%', 'the unscored part is not projected a second time (no Subquery Scan over it)');
 
 select * from finish();
 rollback;
