@@ -141,12 +141,8 @@ returns table (
 language sql
 stable
 as $$
-  -- Only cooling-off is read here (no threshold, no campaign window: no score), as
-  -- uncorrelated scalar subqueries: each is one InitPlan, computed once per call (a
-  -- parameter of the plan, not a call per row). No CTE on purpose: a query with one is
-  -- not pulled up into candidates(), whose plan then projects every unscored row twice
-  -- (a Subquery Scan over this part, about 60 ms of a 1M evaluation).
-  -- The state's leading columns are the ones read here (migration 000019).
+  -- Only cooling-off is read here (no threshold, no campaign window: no score). The
+  -- state's leading columns are the ones read here (migration 000019).
   --
   -- The records without a BIT score (most of them: 84 % of the generated data). No
   -- campaign can match one (every campaign needs a score), so it is never eligible, has
@@ -158,7 +154,7 @@ as $$
   -- equal the full rule.
   select g.outreach_id, g.sovereign_company_id, g.target_id, g.domain, g.email_pattern,
          null::numeric, null::text, g.contact_person_id, g.contact_slot, g.contact_email,
-         lc.last_sent, lc.last_sent + (select outreach.cooling_off_interval()),
+         lc.last_sent, lc.last_sent + s.cooling_off,
          null::uuid, null::uuid, false,
          case when co.cooling
               then g.unscored_reasons[:ins.after] || 'cooling_off'::text || g.unscored_reasons[ins.after + 1:]
@@ -166,24 +162,34 @@ as $$
          null::text, null::text,
          g.unscored_mask | case when co.cooling then 64 else 0 end
     from outreach.gate_state g
+    -- The settings, as uncorrelated scalar subqueries: each is one InitPlan, computed once
+    -- per call (a parameter of the plan, not a call per row). A subquery without a table,
+    -- not a CTE, on purpose: a query with a CTE is not pulled up into candidates(), whose
+    -- plan then projects every unscored row twice (a Subquery Scan over this part, about
+    -- 60 ms of a 1M evaluation). Sends before counted_before count for the last contact;
+    -- one after blocks_after blocks (exact elapsed time, so `as_of < sent + cooling_off` is
+    -- `sent > as_of - cooling_off`).
+    cross join (
+      select (select outreach.cooling_off_interval()) as cooling_off,
+             (select candidates_unscored.as_of + outreach.cooling_off_interval()) as counted_before,
+             (select candidates_unscored.as_of - outreach.cooling_off_interval()) as blocks_after
+    ) s
     -- Last message actually sent to the company, whatever its status became. One dated
     -- after as_of counts too (a sender's fast clock, an as_of in the past): any message
     -- less than cooling_off away from as_of, on either side, blocks it. The state keeps
     -- the latest sent_at; only when that one is cooling_off or more after as_of (a past
-    -- as_of) is the record's log read for the latest one before. Sends before as_of +
-    -- cooling_off count for the last contact; one after as_of - cooling_off blocks (exact
-    -- elapsed time, so `as_of < sent + cooling_off` is `sent > as_of - cooling_off`).
+    -- as_of) is the record's log read for the latest one before.
     cross join lateral (
       select case when g.last_sent is null then null
-                  when g.last_sent < (select candidates_unscored.as_of + outreach.cooling_off_interval()) then g.last_sent
-                  else outreach.last_contact_before(g.outreach_id, (select candidates_unscored.as_of + outreach.cooling_off_interval()))
+                  when g.last_sent < s.counted_before then g.last_sent
+                  else outreach.last_contact_before(g.outreach_id, s.counted_before)
              end as last_sent
     ) lc
     -- Whether the record is in cooling-off at as_of (`g.last_sent is not null` first: most
     -- records were never sent anything, and a false stops the AND where the NULL of lc's
     -- CASE would not).
     cross join lateral (
-      select g.last_sent is not null and lc.last_sent > (select candidates_unscored.as_of - outreach.cooling_off_interval()) as cooling
+      select g.last_sent is not null and lc.last_sent > s.blocks_after as cooling
     ) co
     -- Where cooling_off goes: after bit_below_threshold (always there for an unscored
     -- record) and the contact reason that follows it, if any.
