@@ -793,11 +793,16 @@ begin
   -- Readers go on; trigger writes of the state wait until this transaction ends, and
   -- the next statements see every writer that held it before.
   lock table outreach.gate_state, outreach.gate_score in exclusive mode;
+  -- Every record: the other derived counts a trigger-less write leaves stale too, the
+  -- first hand-overs claim_sends counts against its caps (sql/80_dispatch/55_handover_counts.sql).
+  if outreach_ids is null then
+    perform outreach.refresh_handover_counts();
+  end if;
   return outreach_private.rebuild_gate_rows(outreach_ids);
 end
 $$;
 comment on function outreach.refresh_gate_state(uuid[]) is
-  'Rebuilds the gate state (what candidates() reads) from scratch for the given outreach records, or every record when NULL: after a bulk load, or writes made with session_replication_role = replica (no triggers). Returns how many rows it added, changed or removed; holds off trigger writes of the state meanwhile.';
+  'Rebuilds the gate state (what candidates() reads) from scratch for the given outreach records, or every record when NULL (then the first hand-overs claim_sends counts too, as refresh_handover_counts() does): after a bulk load, or writes made with session_replication_role = replica (no triggers). Returns how many gate-state rows it added, changed or removed; holds off trigger writes of the state meanwhile.';
 
 -- The state's spine_status and target_status hold the statuses as the gate reads them
 -- (gate_spine_status, gate_target_status). A state kept before they did holds the raw

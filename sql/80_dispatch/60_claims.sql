@@ -22,10 +22,11 @@
 -- hour and UTC day of as_of against hourly_send_cap / daily_send_cap, over every
 -- sender, under one lock (the send_handover row of outreach_private.serial_locks),
 -- so concurrent claimers meet a cap exactly.
--- A re-claim (retry, expired lease) is not a new hand-over and does not count. Each
--- count reads its own channel's first claims from send_log_channel_first_claimed_idx
--- (channel, first_claimed_at): with the time first (before migration 000022), the
--- LinkedIn count walked a week of email claims on every call.
+-- A re-claim (retry, expired lease) is not a new hand-over and does not count. The
+-- email counts are kept per UTC hour (outreach_private.handover_counts, migration
+-- 000025, 55_handover_counts.sql). The LinkedIn ones, which their caps keep small, are
+-- counted from send_log_channel_first_claimed_idx (channel, first_claimed_at): with the
+-- time first (before migration 000022), that count walked a week of email claims.
 --------------------------------------------------------------------------------
 
 create or replace function outreach.senders()
@@ -360,12 +361,14 @@ begin
   -- 2. What the caps leave for first hand-overs in this UTC hour and day.
   hour_start := date_trunc('hour', claim_sends.as_of, 'UTC');
   day_start := date_trunc('day', claim_sends.as_of, 'UTC');
-  select count(*) filter (where l.first_claimed_at >= hour_start and l.first_claimed_at < hour_start + interval '1 hour'),
-         count(*)
+  --    The day's counts are kept per UTC hour (outreach_private.handover_counts, exact:
+  --    sql/80_dispatch/55_handover_counts.sql): at most 24 rows, where counting the day's
+  --    hand-overs in send_log read a row for each, from pages the claims keep changing.
+  select coalesce(sum(h.handovers) filter (where h.hour = hour_start), 0), coalesce(sum(h.handovers), 0)
     into hour_used, day_used
-    from outreach.send_log l
-   where l.first_claimed_at >= day_start and l.first_claimed_at < day_start + interval '24 hours'
-     and l.channel = 'email';
+    from outreach_private.handover_counts h
+   where h.channel = 'email'
+     and h.hour >= day_start and h.hour < day_start + interval '24 hours';
   room := greatest(least(st.hourly_send_cap - hour_used, st.daily_send_cap - day_used), 0);
   -- LinkedIn has caps of its own (SPEC §12): step 1 of a LinkedIn enrolment is the
   -- connection request (rolling 7 days up to as_of), every later step a message (UTC day).

@@ -29,6 +29,7 @@ insert into intentionally_volatile values
   ('outreach_private.ensure_calendar_key','outreach_private.calendar_keys (when it has no active key)'),
   ('outreach_private.refresh_contact_summary', 'company_target contact summary columns'),
   ('outreach.refresh_gate_state',         'outreach.gate_state and gate_score (rebuilt from scratch)'),
+  ('outreach.refresh_handover_counts',    'outreach_private.handover_counts (rebuilt from send_log)'),
   ('outreach_private.rebuild_gate_rows',  'outreach.gate_state and gate_score rows of the given records'),
   ('outreach_private.lock_gate_state',    'row locks on outreach.gate_state (for no key update)'),
   ('outreach_private.recompute_upstream_passed', 'outreach.gate_state.upstream_passed'),
