@@ -56,7 +56,7 @@ select is(
     where n.nspname = 'outreach' and p.prosecdef),
   array['ack_outbox', 'ack_provider_push', 'ack_send', 'advance_sequences', 'calendar_link', 'calendar_token',
         'check_kill_switches', 'claim_outbox', 'claim_sends', 'clear_kill_switch', 'init_outreach', 'init_pending',
-        'promote', 'record_booking', 'record_error', 'record_events', 'record_meeting_booked', 'refresh_gate_state', 'release_outbox',
+        'promote', 'record_booking', 'record_error', 'record_events', 'record_meeting_booked', 'refresh_gate_state', 'refresh_handover_counts', 'release_outbox',
         'release_send', 'retire_calendar_key', 'retire_unsubscribe_key', 'rotate_calendar_key', 'rotate_unsubscribe_key',
         'unsubscribe', 'unsubscribe_url', 'verify_calendar_link', 'verify_unsubscribe_token'],
   'exactly the functions that write what no hub role may write directly run as definer');
@@ -64,9 +64,9 @@ select is(
   (select array_agg(p.proname::text order by p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'outreach_private' and p.prosecdef),
   array['gate_registry_changed', 'gate_score_changed', 'gate_sends_changed', 'gate_spine_changed',
-        'gate_target_changed', 'gate_upstream_changed', 'kill_switch_to_outbox', 'people_changed', 'pressure_changed', 'record_settings_change', 'send_log_stop_to_outbox',
+        'gate_target_changed', 'gate_upstream_changed', 'handover_counts_changed', 'kill_switch_to_outbox', 'people_changed', 'pressure_changed', 'record_settings_change', 'send_log_stop_to_outbox',
         'slots_changed', 'suppression_to_outbox', 'suppressions_changed'],
-  'and the triggers that write the contact summary, the gate state and the settings history');
+  'and the triggers that write the contact summary, the gate state, the hand-over counts and the settings history');
 
 -- Column grants: the writer writes a send's and a target's interface columns, never what the hub keeps.
 select ok(not has_column_privilege('outreach_hub_writer', 'outreach.send_log', 'claim_token', 'UPDATE')
