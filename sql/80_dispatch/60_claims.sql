@@ -92,11 +92,20 @@ as $$
       left join outreach.sequences q on q.sequence_id = l.sequence_id
       left join outreach.outreach o on o.outreach_id = l.outreach_id
       cross join lateral outreach.message_context(l.outreach_id, render_sends.as_of) m
-      -- The person the send goes to, and the slot they hold (the audience).
+      -- The person the send goes to, and the slot they hold (the audience). A person holds
+      -- slots of their own record only (company_slot's key to people is (person_id,
+      -- outreach_id)), so the record's slots are read, at most three, by company_slot_pkey:
+      -- pages message_context has just read for the same record. The person is compared
+      -- with IS NOT DISTINCT FROM (the same as = for a person's id, never NULL) so that the
+      -- planner does not probe company_slot_person_idx instead, which nothing else a claim
+      -- reads keeps in shared buffers: at 1M records a quarter of its buffers came from
+      -- outside them, and rendering 100 messages took 71 ms instead of 33.
       left join outreach.people p on p.person_id = l.person_id
       left join lateral (
         select cs.slot_type from outreach.company_slot cs
-         where cs.person_id = p.person_id order by outreach.slot_rank(cs.slot_type) limit 1
+         where cs.outreach_id = p.outreach_id
+           and cs.person_id is not distinct from p.person_id
+         order by outreach.slot_rank(cs.slot_type) limit 1
       ) ws on true
       -- offset 0 keeps each lateral a subquery of its own: flattened, every reference to
       -- its columns below would sign and build them again.
