@@ -12,8 +12,10 @@
 -- 3. The hand-over caps count first claims of one channel each (claim_sends step 2, the
 --    kill switches' LinkedIn readings): keyed by time alone, the LinkedIn count walked a
 --    week of email claims on every claim (migration 000022).
+-- 4. claim_sends looks for leases expired on the last attempt through expired_last_attempts,
+--    planned at every call: its generic plan in claim_sends read the whole send log.
 begin;
-select plan(7);
+select plan(9);
 
 create temp view state_updaters as
   select p.oid::regproc::text as fn, coalesce(p.proconfig, '{}') as config
@@ -75,6 +77,16 @@ select is((select i.indexdef from pg_catalog.pg_indexes i
               and i.indexdef ~ 'USING btree \(channel, first_claimed_at\)'),
           'CREATE INDEX send_log_channel_first_claimed_idx ON outreach.send_log USING btree (channel, first_claimed_at) INCLUDE (sequence_step) WHERE (first_claimed_at IS NOT NULL)',
           'first claims are indexed by channel, then time');
+
+-- 4.
+select is((select coalesce(p.proconfig, '{}') @> array['plan_cache_mode=force_custom_plan']
+             from pg_catalog.pg_proc p
+            where p.oid = 'outreach_private.expired_last_attempts(text, timestamptz, int)'::regprocedure),
+          true, 'the look for leases expired on the last attempt is planned at every call');
+select ok((select p.prosrc ~ 'if outreach_private\.expired_last_attempts\('
+             from pg_catalog.pg_proc p
+            where p.oid = 'outreach.claim_sends(uuid, text, int, interval, timestamptz)'::regprocedure),
+          'claim_sends looks for them through expired_last_attempts');
 
 select * from finish();
 rollback;
