@@ -88,6 +88,12 @@ begin
     from unnest(channels, hours, deltas) u(channel, hour, n)
    order by u.channel, u.hour
   on conflict (channel, hour) do update set handovers = h.handovers + excluded.handovers;
+  -- An hour whose last hand-over moved away or was deleted is removed, not kept at zero.
+  if 0 > any (deltas) then
+    delete from outreach_private.handover_counts h
+     using unnest(channels, hours) u(channel, hour)
+     where h.channel = u.channel and h.hour = u.hour and h.handovers = 0;
+  end if;
   return null;
 end
 $$;
@@ -123,20 +129,27 @@ security definer  -- the counts are written only by the hub
 set search_path = ''
 as $$
 declare
+  channels text[];
+  hours timestamptz[];
+  counts bigint[];
   changed bigint;
   added bigint;
 begin
   -- Trigger writes of the counts wait until this transaction ends (a writer that already
   -- wrote them is waited for), and the next statement sees every writer before.
   lock table outreach_private.handover_counts in exclusive mode;
-  -- Rows that are wrong or should not be there go; then what is missing is added.
+  -- The recount, once: rows that are wrong or should not be there go, then what is
+  -- missing is added.
+  select array_agg(r.channel), array_agg(r.hour), array_agg(r.handovers)
+    into channels, hours, counts
+    from outreach_private.handover_counts_recomputed() r;
   delete from outreach_private.handover_counts h
-   where not exists (select 1 from outreach_private.handover_counts_recomputed() f
+   where not exists (select 1 from unnest(channels, hours, counts) f(channel, hour, handovers)
                       where f.channel = h.channel and f.hour = h.hour and f.handovers = h.handovers);
   get diagnostics changed = row_count;
   insert into outreach_private.handover_counts (channel, hour, handovers)
   select f.channel, f.hour, f.handovers
-    from outreach_private.handover_counts_recomputed() f
+    from unnest(channels, hours, counts) f(channel, hour, handovers)
    where not exists (select 1 from outreach_private.handover_counts h
                       where h.channel = f.channel and h.hour = f.hour)
    order by f.channel, f.hour;

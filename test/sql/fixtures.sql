@@ -103,3 +103,13 @@ create function pg_temp.drift() returns bigint language sql stable as $$
        + (select count(*) from (select * from outreach_private.gate_state_recomputed() except all
                                 select * from outreach_private.gate_state_kept()) b)
 $$;
+
+-- The first hand-overs kept per hour (outreach_private.handover_counts) against their
+-- recount from send_log: rows of either that the other lacks (0 = equal; an hour kept at
+-- zero counts as a difference).
+create function pg_temp.handover_drift() returns bigint language sql stable as $$
+  select (select count(*) from (select channel, hour, handovers from outreach_private.handover_counts
+                                except all select * from outreach_private.handover_counts_recomputed()) a)
+       + (select count(*) from (select * from outreach_private.handover_counts_recomputed()
+                                except all select channel, hour, handovers from outreach_private.handover_counts) b)
+$$;
